@@ -1,0 +1,88 @@
+# Silver. `make help` lists the targets. `make run` and `make test` set everything up first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+NEO4J_DIR := ops/neo4j
+NEO4J_STAMP := $(NEO4J_DIR)/target/.built
+PORT ?= 8000
+export PORT
+
+.PHONY: help
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(VENV)/.deps: requirements.txt requirements-dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+.PHONY: deps
+deps: $(VENV)/.deps ## Create the virtualenv and install the pinned dependencies
+
+$(NEO4J_STAMP): $(NEO4J_DIR)/pom.xml $(NEO4J_DIR)/src/main/java/silver/neo4j/Launcher.java
+	@if [ -n "$$NEO4J_URI" ]; then echo "NEO4J_URI is set: not building the local Neo4j"; else \
+	  echo "building the local Neo4j launcher with Maven (first time: downloads Neo4j from Maven Central)"; \
+	  cd $(NEO4J_DIR) && mvn --batch-mode --quiet -DskipTests package && touch target/.built; fi
+
+.PHONY: neo4j-build
+neo4j-build: $(NEO4J_STAMP) ## Build the embedded Neo4j launcher (unless NEO4J_URI is set)
+
+.PHONY: redis-install
+redis-install: ## Install redis-server from Debian packages when it is missing (unless REDIS_URL is set)
+	@if [ -z "$$REDIS_URL" ] && ! command -v redis-server >/dev/null; then \
+	  echo "installing redis-server (Debian package)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; \
+	fi
+
+.PHONY: setup
+setup: deps neo4j-build redis-install ## Everything installed and built, nothing started
+
+.PHONY: services
+services: setup ## Start the local Neo4j and Redis (those not given by NEO4J_URI / REDIS_URL)
+	@ops/services.sh start neo4j redis
+	@$(FLASK) graph init
+
+.PHONY: run
+run: services ## Set up and serve the API at http://127.0.0.1:$PORT with an rq worker
+	@ops/services.sh start worker web
+	@echo
+	@echo "Silver is serving at http://127.0.0.1:$(PORT)  (health: http://127.0.0.1:$(PORT)/healthz)"
+	@echo "Create a user:  echo 'a-long-password' | $(FLASK) users create NAME --role caseworker --agency FIOD --password-stdin"
+	@echo "Stop it all:    make stop     Logs: var/log/"
+
+.PHONY: stop
+stop: ## Stop everything `make run` or `make services` started (and nothing else)
+	@ops/services.sh stop web worker redis neo4j
+
+.PHONY: status
+status: ## Show which local processes are running
+	@ops/services.sh status
+
+.PHONY: test
+test: setup ## Set up and run the whole test suite (lint, unit, integration) against real services
+	@ops/test.sh
+
+.PHONY: unit
+unit: deps ## Run the unit tests only (no services)
+	$(BIN)/pytest tests/unit -q
+
+.PHONY: lint
+lint: deps ## ruff (lint and format check) and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy silver graph screening api
+
+.PHONY: fmt
+fmt: deps ## Format the code with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+.PHONY: clean
+clean: stop ## Stop services and remove build output (keeps var/ data and keys)
+	rm -rf $(NEO4J_DIR)/target .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from api.auth.schemas import MeSchema, TokenRequestSchema, TokenSchema
+from api.extensions import services
+from api.security import BEARER, bearer_token, current_user, requires
+from silver import auth
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Identity and tokens")
+
+
+@blp.route("/token", methods=["POST"])
+@blp.arguments(TokenRequestSchema)
+@blp.response(200, TokenSchema)
+@blp.alt_response(401, description="Unknown username or wrong password")
+@blp.alt_response(429, description="Locked after repeated failures; see Retry-After")
+def issue_token(body: dict[str, str]) -> dict[str, Any]:
+    svc = services()
+    issued = auth.issue_token(
+        body["username"],
+        body["password"],
+        svc.uow(),
+        ttl_seconds=svc.settings.token_ttl_seconds,
+        lockout_threshold=svc.settings.lockout_threshold,
+        lockout_seconds=svc.settings.lockout_seconds,
+    )
+    return {
+        "access_token": issued.access_token,
+        "token_type": "Bearer",
+        "expires_in": issued.expires_in,
+    }
+
+
+@blp.route("/logout", methods=["POST"])
+@blp.doc(security=BEARER)
+@blp.response(204)
+@requires()
+def logout() -> None:
+    auth.revoke(bearer_token(), current_user(), services().uow())
+
+
+@blp.route("/me", methods=["GET"])
+@blp.doc(security=BEARER)
+@blp.response(200, MeSchema)
+@requires()
+def me() -> dict[str, Any]:
+    return current_user().public()

@@ -1,0 +1,111 @@
+"""The command line: `flask --app wsgi users|graph|audit|keys ...`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from api.extensions import services
+from graph import schema
+from silver import auth, crypto
+from silver.errors import SilverError, ValidationFailed
+from silver.keys import add_master_key
+from silver.users import Agency, Role
+
+
+def _fail(exc: SilverError) -> None:
+    if isinstance(exc, ValidationFailed):
+        for field, messages in exc.errors.items():
+            click.echo(f"error: {field}: {'; '.join(messages)}", err=True)
+    else:
+        click.echo(f"error: {exc.detail}", err=True)
+    sys.exit(1)
+
+
+users_cli = AppGroup("users", help="Manage users.")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--agency", type=click.Choice([a.value for a in Agency]))
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(username: str, role: str, agency: str | None, password_stdin: bool) -> None:
+    """Create a user. The password is read from standard input."""
+    if not password_stdin:
+        click.echo(
+            "error: pass --password-stdin and write the password to standard input", err=True
+        )
+        sys.exit(2)
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = auth.create_user(username, role, agency, password, services().uow())
+    except SilverError as exc:
+        _fail(exc)
+        return
+    suffix = f" ({user.agency.value})" if user.agency else ""
+    click.echo(f"created {user.role.value} {user.username}{suffix}")
+
+
+graph_cli = AppGroup("graph", help="The Neo4j graph.")
+
+
+@graph_cli.command("init")
+def graph_init() -> None:
+    """Create constraints and indexes (idempotent)."""
+    svc = services()
+    n = schema.init_schema(svc.driver, svc.settings.neo4j_database)
+    click.echo(f"graph ready: {n} constraints and indexes in place")
+
+
+audit_cli = AppGroup("audit", help="The audit trail.")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain of every audit event."""
+    from silver.audit import verify_chain
+
+    with services().uow() as uow:
+        report = verify_chain(uow.audit.iterate_all())
+    if report.ok:
+        click.echo(f"audit chain intact: {report.checked} events")
+        return
+    for line in report.problems[:50]:
+        click.echo(f"broken: {line}", err=True)
+    click.echo(
+        f"audit chain BROKEN: {len(report.problems)} problems in {report.checked} events", err=True
+    )
+    sys.exit(1)
+
+
+keys_cli = AppGroup("keys", help="Encryption keys.")
+
+
+@keys_cli.command("rotate")
+def keys_rotate() -> None:
+    """Make a new master key current (development) and re-wrap every case's data key."""
+    svc = services()
+    ring = svc.keys.master
+    try:
+        if not svc.keys.master_from_env:
+            ring = add_master_key(svc.settings, ring)
+        with svc.uow() as uow:
+            rewrapped = 0
+            for owner, wrapped in uow.keyring.wrapped_keys():
+                if crypto.wrapped_key_id(wrapped) != ring.current_id:
+                    uow.keyring.store_wrapped(owner, crypto.rewrap_data_key(ring, wrapped, owner))
+                    rewrapped += 1
+            uow.commit()
+    except SilverError as exc:
+        _fail(exc)
+        return
+    click.echo(f"master key {ring.current_id} is current; re-wrapped {rewrapped} data keys")
+
+
+def register_cli(app: Flask) -> None:
+    for group in (users_cli, graph_cli, audit_cli, keys_cli):
+        app.cli.add_command(group)

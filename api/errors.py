@@ -1,0 +1,111 @@
+"""One place that turns every error into application/problem+json."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import neo4j.exceptions
+import redis.exceptions
+from flask import Flask, Response, json
+from werkzeug.exceptions import HTTPException
+
+from silver.errors import SilverError, TooManyAttempts, ValidationFailed
+
+log = logging.getLogger(__name__)
+PROBLEM = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    return Response(json.dumps(body), status=status, mimetype=PROBLEM)
+
+
+def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested error dict -> {"assets.2.iban": ["..."]}."""
+    out: dict[str, list[str]] = {}
+    if isinstance(messages, Mapping):
+        for key, value in messages.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if path == "_schema":
+                path = "_body"
+            elif path.endswith("._schema"):
+                path = path[: -len("._schema")]
+            for k, v in flatten_errors(value, path).items():
+                out.setdefault(k, []).extend(v)
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        out[prefix or "_body"] = list(messages)
+    elif isinstance(messages, list):
+        for item in messages:
+            for k, v in flatten_errors(item, prefix).items():
+                out.setdefault(k, []).extend(v)
+    else:
+        out[prefix or "_body"] = [str(messages)]
+    return out
+
+
+def _webargs_errors(exc: HTTPException) -> dict[str, list[str]]:
+    data = getattr(exc, "data", None) or {}
+    messages = data.get("messages", {})
+    # webargs nests by location: {"json": {...}} or {"query": {...}}.
+    if isinstance(messages, Mapping) and set(messages) <= {
+        "json",
+        "query",
+        "form",
+        "headers",
+        "files",
+        "path",
+        "view_args",
+    }:
+        merged: dict[str, list[str]] = {}
+        for location_errors in messages.values():
+            merged.update(flatten_errors(location_errors))
+        return merged
+    return flatten_errors(messages)
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(SilverError)
+    def _domain(exc: SilverError) -> Response:
+        if isinstance(exc, ValidationFailed):
+            return problem(exc.status, exc.title, exc.detail, errors=exc.errors)
+        response = problem(exc.status, exc.title, exc.detail)
+        if isinstance(exc, TooManyAttempts):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        if exc.status >= 500:
+            log.error("server-side error: %s", exc.detail)
+        return response
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Response:
+        status = exc.code or 500
+        if status == 422:
+            errors = _webargs_errors(exc)
+            detail = "The request has invalid fields: " + ", ".join(sorted(errors))
+            return problem(422, "Validation failed", detail, errors=errors)
+        detail = exc.description or exc.name
+        if status == 413:
+            detail = "The request body is larger than 1 MiB."
+        response = problem(status, exc.name, detail)
+        if status == 405 and exc.get_response().headers.get("Allow"):
+            response.headers["Allow"] = exc.get_response().headers["Allow"]
+        return response
+
+    @app.errorhandler(neo4j.exceptions.ServiceUnavailable)
+    @app.errorhandler(neo4j.exceptions.SessionExpired)
+    def _neo4j_down(exc: Exception) -> Response:
+        log.error("neo4j unavailable: %s", exc)
+        return problem(503, "Service Unavailable", "The graph database is not reachable.")
+
+    @app.errorhandler(redis.exceptions.ConnectionError)
+    def _redis_down(exc: Exception) -> Response:
+        log.error("redis unavailable: %s", exc)
+        return problem(503, "Service Unavailable", "The job queue is not reachable.")
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        log.exception("unhandled error")
+        return problem(
+            500, "Internal Server Error", "Something went wrong on our side. It has been logged."
+        )

@@ -1,0 +1,23 @@
+"""Neo4j driver lifecycle: one driver per process, made by the app factory or the worker."""
+
+from __future__ import annotations
+
+import neo4j
+
+from silver.config import Settings
+
+
+def make_driver(settings: Settings) -> neo4j.Driver:
+    return neo4j.GraphDatabase.driver(
+        settings.neo4j_uri,
+        auth=(settings.neo4j_user, settings.neo4j_password),
+        connection_timeout=5.0,
+        connection_acquisition_timeout=10.0,
+        max_transaction_retry_time=10.0,
+        notifications_min_severity="OFF",
+    )
+
+
+def ping(driver: neo4j.Driver, database: str | None) -> None:
+    """Raises when Neo4j does not answer a trivial query."""
+    driver.execute_query("RETURN 1", database_=database, routing_=neo4j.RoutingControl.READ)

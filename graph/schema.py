@@ -1,0 +1,47 @@
+"""Constraints and indexes (`flask --app wsgi graph init`), idempotent.
+
+Every MERGE key has a uniqueness constraint.
+"""
+
+from __future__ import annotations
+
+import neo4j
+
+CONSTRAINTS: tuple[tuple[str, str, str], ...] = (
+    ("user_username", "User", "username"),
+    ("token_hash", "Token", "hash"),
+    ("audit_seq", "AuditEvent", "seq"),
+    ("audit_head_id", "AuditHead", "id"),
+    ("case_id", "Case", "id"),
+    ("case_number", "Case", "number"),
+    ("case_counter_year", "CaseCounter", "year"),
+    ("country_code", "Country", "code"),
+    ("identifier_index", "Identifier", "index"),
+    ("subject_uid", "Subject", "uid"),
+    ("asset_uid", "Asset", "uid"),
+)
+
+INDEXES: tuple[tuple[str, str, str], ...] = (
+    ("case_status", "Case", "status"),
+    ("case_agency", "Case", "agency"),
+    ("audit_case", "AuditEvent", "case_id"),
+)
+
+
+def statements() -> list[str]:
+    out = [
+        f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{label}) REQUIRE n.{prop} IS UNIQUE"
+        for name, label, prop in CONSTRAINTS
+    ]
+    out += [
+        f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
+        for name, label, prop in INDEXES
+    ]
+    return out
+
+
+def init_schema(driver: neo4j.Driver, database: str | None) -> int:
+    for statement in statements():
+        driver.execute_query(statement, database_=database)
+    driver.execute_query("CALL db.awaitIndexes(60)", database_=database)
+    return len(statements())

@@ -1,0 +1,52 @@
+"""The Neo4j unit of work: one explicit transaction, repositories bound to it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+import neo4j
+
+from graph.repositories.audit import AuditRepository
+from graph.repositories.keyring import KeyringRepository
+from graph.repositories.users import UserRepository
+from silver.uow import AbstractUnitOfWork
+
+
+class Neo4jUnitOfWork(AbstractUnitOfWork):
+    def __init__(self, driver: neo4j.Driver, database: str | None = None) -> None:
+        super().__init__()
+        self._driver = driver
+        self._database = database
+        self._session: neo4j.Session | None = None
+        self._tx: neo4j.Transaction | None = None
+
+    def __enter__(self) -> Neo4jUnitOfWork:
+        super().__enter__()
+        self._session = self._driver.session(database=self._database)
+        self._tx = self._session.begin_transaction()
+        self.users = UserRepository(self._tx)
+        self.audit = AuditRepository(self._tx)
+        self.keyring = KeyringRepository(self._tx)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            super().__exit__(exc_type, exc, tb)
+        finally:
+            if self._session is not None:
+                self._session.close()
+            self._session = None
+            self._tx = None
+
+    def _commit(self) -> None:
+        assert self._tx is not None, "unit of work used outside its `with` block"
+        self._tx.commit()
+
+    def rollback(self) -> None:
+        if self._tx is not None and not self._tx.closed():
+            self._tx.rollback()

@@ -1,0 +1,140 @@
+"""Identity services: users, login with lockout, tokens that expire and can be revoked."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from silver import passwords
+from silver.audit import AuditEvent
+from silver.errors import Conflict, Forbidden, TooManyAttempts, Unauthenticated, ValidationFailed
+from silver.uow import AbstractUnitOfWork
+from silver.users import MIN_PASSWORD_LENGTH, USERNAME_RE, Agency, Role, User
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    access_token: str
+    expires_in: int
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_user(
+    username: str, role: str, agency: str | None, password: str, uow: AbstractUnitOfWork
+) -> User:
+    errors: dict[str, list[str]] = {}
+    if not USERNAME_RE.match(username):
+        errors["username"] = ["2-63 characters: lower-case letters, digits, '.', '_' or '-'"]
+    try:
+        role_value = Role(role)
+    except ValueError:
+        errors["role"] = [f"must be one of {', '.join(r.value for r in Role)}"]
+        role_value = None
+    agency_value: Agency | None = None
+    if agency:
+        try:
+            agency_value = Agency(agency)
+        except ValueError:
+            errors["agency"] = [f"must be one of {', '.join(a.value for a in Agency)}"]
+    if role_value is Role.CASEWORKER and agency_value is None and "agency" not in errors:
+        errors["agency"] = ["a caseworker belongs to an agency (FIOD, OM or POLITIE)"]
+    if role_value not in (None, Role.CASEWORKER) and agency:
+        errors["agency"] = ["only caseworkers belong to an agency"]
+    if len(password) < MIN_PASSWORD_LENGTH:
+        errors["password"] = [f"must be at least {MIN_PASSWORD_LENGTH} characters"]
+    if errors:
+        raise ValidationFailed(errors)
+    assert role_value is not None
+    user = User(username, role_value, agency_value, passwords.hash_password(password))
+    with uow:
+        if not uow.users.add(user, utcnow()):
+            raise Conflict(f"user {username!r} exists already")
+        uow.audit.append(
+            AuditEvent(
+                "user.create",
+                "cli",
+                utcnow(),
+                detail={"username": username, "role": role_value.value},
+            )
+        )
+        uow.commit()
+    return user
+
+
+def issue_token(
+    username: str,
+    password: str,
+    uow: AbstractUnitOfWork,
+    *,
+    ttl_seconds: int,
+    lockout_threshold: int,
+    lockout_seconds: int,
+    now: datetime | None = None,
+) -> IssuedToken:
+    now = now or utcnow()
+    with uow:
+        user = uow.users.lock_for_update(username)
+        if user is not None and user.locked_until is not None and user.locked_until > now:
+            retry = max(1, math.ceil((user.locked_until - now).total_seconds()))
+            raise TooManyAttempts(
+                "too many failed logins: the account is locked for a while", retry_after=retry
+            )
+        if (
+            user is None
+            or not user.active
+            or not passwords.verify_password(user.password_hash if user else None, password)
+        ):
+            if user is not None:
+                locked = None
+                if user.failed_logins + 1 >= lockout_threshold:
+                    locked = now + timedelta(seconds=lockout_seconds)
+                uow.users.record_failure(username, locked)
+                uow.audit.append(
+                    AuditEvent("auth.failure", username, now, detail={"locked": locked is not None})
+                )
+                uow.commit()
+            raise Unauthenticated("unknown username or wrong password")
+        token = secrets.token_urlsafe(32)
+        uow.users.record_success(username, now)
+        uow.users.add_token(token_hash(token), username, now, now + timedelta(seconds=ttl_seconds))
+        uow.audit.append(AuditEvent("auth.login", username, now))
+        uow.commit()
+    return IssuedToken(token, ttl_seconds)
+
+
+def authenticate(token: str, uow: AbstractUnitOfWork, now: datetime | None = None) -> User:
+    with uow:
+        user = uow.users.user_for_token(token_hash(token), now or utcnow())
+    if user is None:
+        raise Unauthenticated("the token is unknown, expired or revoked")
+    return user
+
+
+def revoke(token: str, actor: User, uow: AbstractUnitOfWork) -> None:
+    now = utcnow()
+    with uow:
+        uow.users.revoke_token(token_hash(token), now)
+        uow.audit.append(AuditEvent("auth.logout", actor.username, now))
+        uow.commit()
+
+
+def require_role(user: User, *roles: Role) -> None:
+    """The one role guard every endpoint goes through."""
+    if user.role not in roles:
+        raise Forbidden(f"this needs the role {' or '.join(r.value for r in roles)}")
+
+
+def require_agency(user: User, agency: str) -> None:
+    """A caseworker acts only on their own agency's records; other roles pass."""
+    if user.role is Role.CASEWORKER and (user.agency is None or user.agency.value != agency):
+        raise Forbidden("this belongs to another agency")

@@ -1,0 +1,162 @@
+"""Configuration, parsed once from the environment (12-factor) into typed settings.
+
+Every variable is listed with its default and meaning in `.env.example`. A malformed value
+raises ConfigError naming the variable, so the process fails at start-up, not at first use.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from silver.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LOCAL_NEO4J_PORT_DEFAULT = 7687
+LOCAL_REDIS_PORT_DEFAULT = 6479
+
+
+@dataclass(frozen=True)
+class Settings:
+    var_dir: Path
+    neo4j_uri: str
+    neo4j_user: str
+    neo4j_password: str
+    neo4j_database: str | None
+    neo4j_is_local: bool
+    redis_url: str
+    redis_is_local: bool
+    master_key: str | None
+    index_key: str | None
+    signing_key: str | None
+    transport: str
+    gateway_url: str | None
+    quota: int
+    pilot_end: date
+    penalty_threshold_years: float
+    suppress_below: int
+    port: int
+    token_ttl_seconds: int
+    lockout_threshold: int
+    lockout_seconds: int
+    max_body_bytes: int = 1024 * 1024
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.var_dir / "keys"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.var_dir / "outbox"
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative, got {raw!r}")
+    return value
+
+
+def _date(env: Mapping[str, str], name: str, default: date) -> date:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a date as YYYY-MM-DD, got {raw!r}") from None
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = (env.get(name) or default).strip()
+    if value not in allowed:
+        raise ConfigError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+    return value
+
+
+def _opt(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name)
+    return value if value and value.strip() else None
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    var_dir = Path(env.get("SILVER_VAR_DIR") or PROJECT_ROOT / "var").resolve()
+
+    neo4j_uri = _opt(env, "NEO4J_URI")
+    neo4j_is_local = neo4j_uri is None
+    if neo4j_uri is None:
+        port = _int(env, "SILVER_LOCAL_NEO4J_PORT", LOCAL_NEO4J_PORT_DEFAULT, 1)
+        neo4j_uri = f"bolt://127.0.0.1:{port}"
+    if not neo4j_uri.startswith(
+        ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+    ):
+        raise ConfigError(f"NEO4J_URI must be a bolt:// or neo4j:// URI, got {neo4j_uri!r}")
+    neo4j_password = _opt(env, "NEO4J_PASSWORD")
+    if neo4j_password is None and neo4j_is_local:
+        pw_file = var_dir / "keys" / "neo4j_password"
+        neo4j_password = pw_file.read_text().strip() if pw_file.exists() else ""
+    if neo4j_password is None:
+        raise ConfigError("NEO4J_PASSWORD must be set when NEO4J_URI is set")
+
+    redis_url = _opt(env, "REDIS_URL")
+    redis_is_local = redis_url is None
+    if redis_url is None:
+        port = _int(env, "SILVER_LOCAL_REDIS_PORT", LOCAL_REDIS_PORT_DEFAULT, 1)
+        redis_url = f"redis://127.0.0.1:{port}/0"
+    if not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(
+            f"REDIS_URL must be a redis://, rediss:// or unix:// URL, got {redis_url!r}"
+        )
+
+    transport = _choice(env, "SILVER_TRANSPORT", "outbox", ("outbox", "http"))
+    gateway_url = _opt(env, "SILVER_GATEWAY_URL")
+    if transport == "http" and gateway_url is None:
+        raise ConfigError("SILVER_GATEWAY_URL must be set when SILVER_TRANSPORT is http")
+
+    return Settings(
+        var_dir=var_dir,
+        neo4j_uri=neo4j_uri,
+        neo4j_user=env.get("NEO4J_USER") or "neo4j",
+        neo4j_password=neo4j_password,
+        neo4j_database=_opt(env, "NEO4J_DATABASE"),
+        neo4j_is_local=neo4j_is_local,
+        redis_url=redis_url,
+        redis_is_local=redis_is_local,
+        master_key=_opt(env, "SILVER_MASTER_KEY"),
+        index_key=_opt(env, "SILVER_INDEX_KEY"),
+        signing_key=_opt(env, "SILVER_SIGNING_KEY"),
+        transport=transport,
+        gateway_url=gateway_url,
+        quota=_int(env, "SILVER_QUOTA", 9),
+        pilot_end=_date(env, "SILVER_PILOT_END", date(2026, 12, 31)),
+        penalty_threshold_years=_float(env, "SILVER_PENALTY_THRESHOLD_YEARS", 4.0),
+        suppress_below=_int(env, "SILVER_SUPPRESS_BELOW", 5, 1),
+        port=_int(env, "PORT", 8000, 1),
+        token_ttl_seconds=_int(env, "SILVER_TOKEN_TTL_SECONDS", 8 * 3600, 60),
+        lockout_threshold=_int(env, "SILVER_LOCKOUT_THRESHOLD", 5, 1),
+        lockout_seconds=_int(env, "SILVER_LOCKOUT_SECONDS", 15 * 60, 1),
+    )

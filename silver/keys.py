@@ -1,0 +1,75 @@
+"""Where the keys come from: the environment in production, var/keys/ in development.
+
+In development (a variable unset) each key is generated once into var/keys/ with mode 0600 and
+reused from then on. Nothing here is ever committed (var/ is ignored by git).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from silver import crypto
+from silver.config import Settings
+from silver.errors import CryptoError
+
+
+@dataclass(frozen=True)
+class KeyMaterial:
+    master: crypto.MasterKeyring
+    index_key: bytes
+    signing: crypto.SigningKey
+    master_from_env: bool
+
+
+def _read_or_create(path: Path, make: str) -> str:
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(make + "\n")
+    return make
+
+
+def load_keys(settings: Settings) -> KeyMaterial:
+    keys_dir = settings.keys_dir
+    if settings.master_key:
+        master = crypto.MasterKeyring.parse(settings.master_key)
+    else:
+        text = _read_or_create(
+            keys_dir / "master.keys", f"k1:{crypto.encode_key(crypto.new_secret_key())}"
+        )
+        master = crypto.MasterKeyring.parse(text, what=str(keys_dir / "master.keys"))
+    if settings.index_key:
+        index_key = crypto.decode_key(settings.index_key, "SILVER_INDEX_KEY")
+    else:
+        text = _read_or_create(keys_dir / "index.key", crypto.encode_key(crypto.new_secret_key()))
+        index_key = crypto.decode_key(text, str(keys_dir / "index.key"))
+    if settings.signing_key:
+        signing = crypto.SigningKey.from_pem(settings.signing_key.replace("\\n", "\n"))
+    else:
+        pem = _read_or_create(keys_dir / "signing.pem", crypto.SigningKey.generate().private_pem())
+        signing = crypto.SigningKey.from_pem(pem)
+    return KeyMaterial(master, index_key, signing, master_from_env=bool(settings.master_key))
+
+
+def add_master_key(settings: Settings, current: crypto.MasterKeyring) -> crypto.MasterKeyring:
+    """Development rotation: a new master key becomes current in var/keys/master.keys."""
+    if settings.master_key:
+        raise CryptoError(
+            "SILVER_MASTER_KEY is set: add the new key first in that variable "
+            "('NEW:KEY,OLD:KEY'), restart, then run `keys rotate` to re-wrap"
+        )
+    next_id = f"k{len(current.keys) + 1}"
+    while any(kid == next_id for kid, _ in current.keys):
+        next_id += "x"
+    ring = current.with_new_key(next_id)
+    path = settings.keys_dir / "master.keys"
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(ring.serialise() + "\n")
+    os.replace(tmp, path)
+    return ring

@@ -1,0 +1,47 @@
+"""The unit-of-work abstraction the services depend on (implemented in graph/)."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+
+class AbstractUnitOfWork(abc.ABC):
+    """One transaction. Rolls back unless committed; after-commit hooks run only on commit."""
+
+    users: Any
+    cases: Any
+    audit: Any
+
+    def __init__(self) -> None:
+        self._after_commit: list[Callable[[], None]] = []
+
+    def __enter__(self) -> AbstractUnitOfWork:
+        self._after_commit = []
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    def after_commit(self, hook: Callable[[], None]) -> None:
+        """Run `hook` once the transaction has committed (e.g. to enqueue a job)."""
+        self._after_commit.append(hook)
+
+    def commit(self) -> None:
+        self._commit()
+        hooks, self._after_commit = self._after_commit, []
+        for hook in hooks:
+            hook()
+
+    @abc.abstractmethod
+    def _commit(self) -> None: ...
+
+    @abc.abstractmethod
+    def rollback(self) -> None: ...

@@ -1,0 +1,43 @@
+"""Users, roles and agencies."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CASEWORKER = "caseworker"
+    SCREENER = "screener"
+    EVALUATOR = "evaluator"
+    ADMIN = "admin"
+
+
+class Agency(StrEnum):
+    FIOD = "FIOD"
+    OM = "OM"
+    POLITIE = "POLITIE"
+
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
+MIN_PASSWORD_LENGTH = 12
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    role: Role
+    agency: Agency | None
+    password_hash: str = ""
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    active: bool = True
+
+    def public(self) -> dict[str, str | None]:
+        return {
+            "username": self.username,
+            "role": self.role.value,
+            "agency": self.agency.value if self.agency else None,
+        }

@@ -1,0 +1,54 @@
+"""Integration fixtures: the real app against the real local (or configured) Neo4j and Redis."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from api.app import create_app
+from api.extensions import Services
+from silver import auth
+
+pytestmark = pytest.mark.integration
+PASSWORD = "integration-test-password"
+
+
+@pytest.fixture(scope="session")
+def app() -> Iterator[Flask]:
+    application = create_app()
+    application.config["TESTING"] = True
+    yield application
+    application.extensions["silver"].close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def svc(app: Flask) -> Services:
+    return app.extensions["silver"]
+
+
+Login = Callable[..., dict[str, str]]
+
+
+@pytest.fixture
+def login(app: Flask, svc: Services, client: FlaskClient) -> Login:
+    """login(role, agency=None) -> Authorization header of a brand-new user."""
+
+    def _login(role: str, agency: str | None = None) -> dict[str, str]:
+        username = f"{role[:4]}-{uuid.uuid4().hex[:12]}"
+        auth.create_user(username, role, agency, PASSWORD, svc.uow())
+        response = client.post(
+            "/api/v1/auth/token", json={"username": username, "password": PASSWORD}
+        )
+        assert response.status_code == 200, response.json
+        return {"Authorization": f"Bearer {response.json['access_token']}", "X-Test-User": username}
+
+    return _login
