@@ -65,8 +65,9 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
 
 def _register_blueprints(api: Api) -> None:
     from api.auth.routes import blp as auth_blp
+    from api.cases.routes import blp as cases_blp
     from api.health import blp as health_blp
 
-    blueprints: list[Any] = [health_blp, auth_blp]
+    blueprints: list[Any] = [health_blp, auth_blp, cases_blp]
     for blp in blueprints:
         api.register_blueprint(blp)

@@ -7,6 +7,7 @@ from types import TracebackType
 import neo4j
 
 from graph.repositories.audit import AuditRepository
+from graph.repositories.cases import CaseRepository
 from graph.repositories.keyring import KeyringRepository
 from graph.repositories.users import UserRepository
 from silver.uow import AbstractUnitOfWork
@@ -27,6 +28,7 @@ class Neo4jUnitOfWork(AbstractUnitOfWork):
         self.users = UserRepository(self._tx)
         self.audit = AuditRepository(self._tx)
         self.keyring = KeyringRepository(self._tx)
+        self.cases = CaseRepository(self._tx)
         return self
 
     def __exit__(

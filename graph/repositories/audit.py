@@ -66,7 +66,7 @@ class AuditRepository:
         )
         return StoredEvent(seq, prev, digest, event)
 
-    def list(self, case_id: str | None, skip: int, limit: int) -> tuple[list[StoredEvent], int]:
+    def page(self, case_id: str | None, skip: int, limit: int) -> tuple[list[StoredEvent], int]:
         where = "WHERE e.case_id = $case_id" if case_id else ""
         total = self._tx.run(
             f"MATCH (e:AuditEvent) {where} RETURN count(e) AS n",

@@ -90,7 +90,7 @@ class UserRepository:
         ).single()
         return record is not None
 
-    def list(self) -> list[User]:
+    def all_users(self) -> list[User]:
         return [_user(r["u"]) for r in self._tx.run("MATCH (u:User) RETURN u ORDER BY u.username")]
 
     def add_token(

@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import ValidationError
+
+from api.cases.schemas import (
+    CaseBodySchema,
+    CaseGraphSchema,
+    CaseListQuerySchema,
+    CasePatchSchema,
+    CaseSchema,
+    CaseSummarySchema,
+    LinkSchema,
+)
+from api.errors import flatten_errors
+from api.extensions import services
+from api.security import BEARER, current_user, requires
+from silver import intake
+from silver.cases import Case
+from silver.errors import PreconditionFailed, ValidationFailed
+from silver.users import Role
+
+blp = Blueprint(
+    "cases", __name__, url_prefix="/api/v1/cases", description="Cases proposed by caseworkers"
+)
+
+_body_schema = CaseBodySchema()
+
+
+def validate_body(raw: dict[str, Any]) -> dict[str, Any]:
+    """Full validation of a case body; returns its canonical JSON form."""
+    try:
+        return dict(_body_schema.dump(_body_schema.load(raw)))
+    except ValidationError as exc:
+        raise ValidationFailed(flatten_errors(exc.messages)) from None
+
+
+def etag(case: Case) -> str:
+    return f'"{case.version}"'
+
+
+def if_match() -> int | None:
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    value = header.strip()
+    if value.startswith("W/"):
+        value = value[2:]
+    value = value.strip('"')
+    if not value.isdigit():
+        raise PreconditionFailed(f"If-Match must be an ETag this API gave out, got {header!r}")
+    return int(value)
+
+
+def render(case: Case) -> dict[str, Any]:
+    return {
+        **case.body,
+        "id": case.id,
+        "number": case.number,
+        "status": case.status.value,
+        "agency": case.agency,
+        "proposed_by": case.proposed_by,
+        "version": case.version,
+        "created_at": case.created_at,
+        "updated_at": case.updated_at,
+        "submitted_at": case.submitted_at,
+        "status_history": [
+            {"status": h.status.value, "at": h.at, "by": h.by} for h in case.history
+        ],
+    }
+
+
+def _purpose() -> str:
+    return request.headers.get("X-Purpose") or f"{request.method} {request.path}"
+
+
+@blp.route("")
+class Cases(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(CaseListQuerySchema, location="query")
+    @blp.response(
+        200,
+        CaseSummarySchema(many=True),
+        headers={"X-Total-Count": {"schema": {"type": "integer"}}},
+    )
+    @requires(Role.CASEWORKER, Role.SCREENER)
+    def get(self, query: dict[str, Any]) -> Any:
+        """List cases: a caseworker sees their agency's, a screener every submitted one."""
+        svc = services()
+        summaries, total = intake.list_cases(
+            current_user(),
+            query.get("status"),
+            query["page"],
+            query["page_size"],
+            svc.uow(),
+            svc.keys,
+        )
+        return [s.as_dict() for s in summaries], 200, {"X-Total-Count": str(total)}
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(CaseBodySchema)
+    @blp.response(201, CaseSchema, headers={"ETag": {"schema": {"type": "string"}}})
+    @requires(Role.CASEWORKER)
+    def post(self, body: dict[str, Any]) -> Any:
+        """Propose a case (status draft)."""
+        svc = services()
+        case = intake.create_case(
+            dict(_body_schema.dump(body)), current_user(), svc.uow(), svc.keys
+        )
+        return render(case), 201, {"ETag": etag(case), "Location": f"/api/v1/cases/{case.id}"}
+
+
+@blp.route("/<string:case_id>")
+class CaseItem(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, CaseSchema, headers={"ETag": {"schema": {"type": "string"}}})
+    @requires(Role.CASEWORKER, Role.SCREENER)
+    def get(self, case_id: str) -> Any:
+        """The whole case. Every read is audited (send X-Purpose to say why)."""
+        svc = services()
+        case = intake.get_case(case_id, current_user(), svc.uow(), svc.keys, _purpose())
+        return render(case), 200, {"ETag": etag(case)}
+
+    @blp.doc(
+        security=BEARER,
+        parameters=[
+            {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}}
+        ],
+    )
+    @blp.arguments(CasePatchSchema(partial=True))
+    @blp.response(200, CaseSchema, headers={"ETag": {"schema": {"type": "string"}}})
+    @blp.alt_response(409, description="Not in draft or returned")
+    @blp.alt_response(412, description="The If-Match ETag is stale")
+    @blp.alt_response(428, description="If-Match is missing")
+    @requires(Role.CASEWORKER)
+    def patch(self, patch: dict[str, Any], case_id: str) -> Any:
+        """Correct a draft or returned case; each top-level field given replaces the stored one."""
+        svc = services()
+        raw = request.get_json(silent=True) or {}
+        case = intake.update_case(
+            case_id, raw, if_match(), current_user(), svc.uow(), svc.keys, validate_body
+        )
+        return render(case), 200, {"ETag": etag(case)}
+
+
+@blp.route("/<string:case_id>/submit", methods=["POST"])
+@blp.doc(security=BEARER)
+@blp.response(200, CaseSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@blp.alt_response(409, description="Not in draft or returned")
+@requires(Role.CASEWORKER)
+def submit(case_id: str) -> Any:
+    """Submit for screening; the automated screening runs at once."""
+    svc = services()
+    case = intake.submit_case(case_id, if_match(), current_user(), svc.uow(), svc.keys)
+    return render(case), 200, {"ETag": etag(case)}
+
+
+@blp.route("/<string:case_id>/links", methods=["GET"])
+@blp.doc(security=BEARER)
+@blp.response(200, LinkSchema(many=True))
+@requires(Role.CASEWORKER, Role.SCREENER)
+def links(case_id: str) -> Any:
+    """Subjects and assets that other cases know too (their number and agency only)."""
+    svc = services()
+    return intake.case_links(case_id, current_user(), svc.uow(), svc.keys)
+
+
+@blp.route("/<string:case_id>/graph", methods=["GET"])
+@blp.doc(security=BEARER)
+@blp.response(200, CaseGraphSchema)
+@requires(Role.CASEWORKER, Role.SCREENER)
+def graph(case_id: str) -> Any:
+    """Nodes and edges of the case (subjects, assets, countries) for drawing."""
+    svc = services()
+    return intake.case_graph(case_id, current_user(), svc.uow(), svc.keys)

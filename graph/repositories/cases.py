@@ -1,0 +1,225 @@
+"""Cases in Neo4j: the case node (its content sealed), and its projection as a graph."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+import neo4j
+
+from silver.projection import Projection
+
+
+def _native(value: Any) -> Any:
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+class CaseRepository:
+    def __init__(self, tx: neo4j.Transaction) -> None:
+        self._tx = tx
+
+    def next_sequence(self, year: int) -> int:
+        """The next case number of `year`; the counter's write lock makes it unique."""
+        record = self._tx.run(
+            """
+            MERGE (k:CaseCounter {year: $year}) ON CREATE SET k.n = 0
+            SET k.n = k.n + 1
+            RETURN k.n AS n
+            """,
+            year=year,
+        ).single()
+        assert record is not None
+        return int(record["n"])
+
+    def add(self, row: dict[str, Any]) -> None:
+        self._tx.run(
+            """
+            CREATE (c:Case)
+            SET c = $row
+            """,
+            row=row,
+        )
+
+    def get(self, case_id: str, for_update: bool = False) -> dict[str, Any] | None:
+        lock = "SET c._lock = true REMOVE c._lock" if for_update else ""
+        record = self._tx.run(
+            f"MATCH (c:Case {{id: $id}}) {lock} RETURN properties(c) AS c",
+            id=case_id,
+        ).single()
+        if record is None:
+            return None
+        return {k: _native(v) for k, v in record["c"].items()}
+
+    def save(self, case_id: str, expected_version: int, changes: dict[str, Any]) -> bool:
+        """Write `changes` if the stored version is still `expected_version`; bump it."""
+        record = self._tx.run(
+            """
+            MATCH (c:Case {id: $id})
+            WHERE c.version = $expected
+            SET c += $changes, c.version = c.version + 1
+            RETURN c.version AS version
+            """,
+            id=case_id,
+            expected=expected_version,
+            changes=changes,
+        ).single()
+        return record is not None
+
+    def page(
+        self, agency: str | None, statuses: list[str] | None, skip: int, limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        where = """
+            WHERE ($agency IS NULL OR c.agency = $agency)
+              AND ($statuses IS NULL OR c.status IN $statuses)
+        """
+        total = self._tx.run(
+            f"MATCH (c:Case) {where} RETURN count(c) AS n",
+            agency=agency,
+            statuses=statuses,
+        ).single()
+        rows = self._tx.run(
+            f"""
+            MATCH (c:Case) {where}
+            RETURN properties(c) AS c
+            ORDER BY c.created_at DESC, c.number DESC
+            SKIP $skip LIMIT $limit
+            """,
+            agency=agency,
+            statuses=statuses,
+            skip=skip,
+            limit=limit,
+        )
+        out = [{k: _native(v) for k, v in r["c"].items()} for r in rows]
+        return out, int(total["n"]) if total else 0
+
+    def replace_projection(self, case_id: str, projection: Projection) -> None:
+        """Drop the case's subjects and assets and write them again from the projection."""
+        p = asdict(projection)
+        self._tx.run(
+            """
+            MATCH (c:Case {id: $id})
+            OPTIONAL MATCH (c)-[:HAS_SUBJECT|HAS_ASSET]->(n)
+            OPTIONAL MATCH (n)-[:HAS_IDENTIFIER]->(i:Identifier)
+            WITH c, collect(DISTINCT n) AS nodes, collect(DISTINCT i) AS idents
+            FOREACH (n IN nodes | DETACH DELETE n)
+            WITH c, idents
+            OPTIONAL MATCH (c)-[t:TARGETS]->(:Country)
+            DELETE t
+            WITH DISTINCT idents
+            UNWIND idents AS i
+            WITH i WHERE NOT (i)<-[:HAS_IDENTIFIER]-()
+            DELETE i
+            """,
+            id=case_id,
+        )
+        self._tx.run(
+            """
+            MATCH (c:Case {id: $id})
+            UNWIND $subjects AS s
+            CREATE (n:Subject {uid: s.uid, case_id: $id, kind: s.kind, role: s.role})
+            SET n:$(s.labels)
+            CREATE (c)-[:HAS_SUBJECT]->(n)
+            """,
+            id=case_id,
+            subjects=p["subjects"],
+        )
+        self._tx.run(
+            """
+            MATCH (c:Case {id: $id})
+            UNWIND $assets AS a
+            CREATE (n:Asset {uid: a.uid, case_id: $id, type: a.type,
+                             value_amount: a.value_amount, value_currency: a.value_currency})
+            SET n:$(a.labels)
+            CREATE (c)-[:HAS_ASSET]->(n)
+            """,
+            id=case_id,
+            assets=p["assets"],
+        )
+        self._tx.run(
+            """
+            UNWIND $rows AS r
+            MATCH (n {uid: r.owner}) WHERE n:Subject OR n:Asset
+            MERGE (i:Identifier {index: r.index}) ON CREATE SET i.kind = r.kind
+            MERGE (n)-[:HAS_IDENTIFIER]->(i)
+            """,
+            rows=p["identifiers"],
+        )
+        self._tx.run(
+            """
+            UNWIND $rows AS r
+            MATCH (a {uid: r.from}) WHERE a:Subject OR a:Asset
+            MATCH (b:Subject {uid: r.to})
+            CREATE (a)-[x:$(r.type)]->(b) SET x.share = r.share
+            """,
+            rows=[h for h in p["holdings"] if h["type"] == "SHARE_OF"] + p["relations"],
+        )
+        self._tx.run(
+            """
+            UNWIND $rows AS r
+            MATCH (a:Subject {uid: r.from})
+            MATCH (b:Asset {uid: r.to})
+            CREATE (a)-[x:$(r.type)]->(b) SET x.share = r.share
+            """,
+            rows=[h for h in p["holdings"] if h["type"] != "SHARE_OF"],
+        )
+        self._tx.run(
+            """
+            UNWIND $rows AS r
+            MATCH (n {uid: r.node}) WHERE n:Subject OR n:Asset
+            MERGE (k:Country {code: r.code})
+            CREATE (n)-[:$(r.type)]->(k)
+            """,
+            rows=p["countries"],
+        )
+        self._tx.run(
+            """
+            MATCH (c:Case {id: $id})
+            UNWIND $targets AS code
+            MERGE (k:Country {code: code})
+            MERGE (c)-[:TARGETS]->(k)
+            """,
+            id=case_id,
+            targets=p["targets"],
+        )
+
+    def links(self, case_id: str) -> list[dict[str, Any]]:
+        """Subjects and assets of this case that share an identifier with another case."""
+        rows = self._tx.run(
+            """
+            MATCH (c:Case {id: $id})-[:HAS_SUBJECT|HAS_ASSET]->(n)-[:HAS_IDENTIFIER]->(i)
+                  <-[:HAS_IDENTIFIER]-(m)<-[:HAS_SUBJECT|HAS_ASSET]-(o:Case)
+            WHERE o.id <> c.id AND o.purged_at IS NULL
+            WITH n, i, o ORDER BY o.number
+            RETURN n.uid AS uid, i.kind AS kind,
+                   collect(DISTINCT {number: o.number, agency: o.agency}) AS cases
+            ORDER BY uid, kind
+            """,
+            id=case_id,
+        )
+        return [dict(r) for r in rows]
+
+    def graph(self, case_id: str) -> dict[str, list[dict[str, Any]]]:
+        """The projection's nodes and edges (no personal data; labels are added by the caller)."""
+        nodes = self._tx.run(
+            """
+            MATCH (c:Case {id: $id})-[:HAS_SUBJECT|HAS_ASSET]->(n)
+            RETURN n.uid AS uid, CASE WHEN n:Subject THEN 'subject' ELSE 'asset' END AS group,
+                   coalesce(n.kind, n.type) AS type
+            """,
+            id=case_id,
+        )
+        edges = self._tx.run(
+            """
+            MATCH (c:Case {id: $id})-[:HAS_SUBJECT|HAS_ASSET]->(n)-[r]->(m)
+            WHERE NOT m:Identifier
+            RETURN n.uid AS source,
+                   CASE WHEN m:Country THEN 'country:' + m.code ELSE m.uid END AS target,
+                   type(r) AS type, r.share AS share
+            UNION
+            MATCH (c:Case {id: $id})-[r:TARGETS]->(k:Country)
+            RETURN 'case' AS source, 'country:' + k.code AS target, type(r) AS type,
+                   null AS share
+            """,
+            id=case_id,
+        )
+        return {"nodes": [dict(r) for r in nodes], "edges": [dict(r) for r in edges]}

@@ -1,0 +1,451 @@
+"""Case intake services: create, read, correct, submit; links and the drawing of a case.
+
+Services take plain values, the acting user, a unit of work and the key material. The case's
+content is sealed with its own data key; only the projection (no personal data) is plain.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from silver import access, crypto, projection
+from silver.audit import AuditEvent
+from silver.cases import Case, Status, StatusChange, subject_label
+from silver.errors import (
+    Conflict,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+)
+from silver.keys import KeyMaterial
+from silver.uow import AbstractUnitOfWork
+from silver.users import Role, User
+
+Validator = Callable[[dict[str, Any]], dict[str, Any]]
+
+BODY_DEFAULTS: dict[str, Any] = {
+    "national_reference": None,
+    "crime_types": [],
+    "offence_summary": None,
+    "max_penalty_years": None,
+    "legal_basis": None,
+    "urgency": "normal",
+    "requested_instrument": None,
+    "target_countries": [],
+    "contains_special_categories": False,
+    "special_categories_justification": None,
+    "subjects": [],
+    "assets": [],
+    "holdings": [],
+    "relations": [],
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def with_defaults(body: dict[str, Any]) -> dict[str, Any]:
+    return {**BODY_DEFAULTS, **body}
+
+
+def _context(case_id: str) -> str:
+    return f"case:{case_id}/body"
+
+
+def _owner(case_id: str) -> str:
+    return f"case:{case_id}"
+
+
+def _plain_fields(body: dict[str, Any]) -> dict[str, Any]:
+    """What the graph keeps in the clear for filtering and statistics: no personal data."""
+    return {
+        "urgency": body.get("urgency") or "normal",
+        "crime_types": list(body.get("crime_types") or []),
+        "requested_instrument": body.get("requested_instrument"),
+        "max_penalty_years": body.get("max_penalty_years"),
+        "target_countries": list(body.get("target_countries") or []),
+        "subject_count": len(body.get("subjects") or []),
+        "asset_count": len(body.get("assets") or []),
+    }
+
+
+def _history_json(history: list[StatusChange]) -> str:
+    return json.dumps(
+        [{"status": h.status.value, "at": h.at.isoformat(), "by": h.by} for h in history]
+    )
+
+
+def _history(text: str | None) -> list[StatusChange]:
+    return [
+        StatusChange(Status(h["status"]), datetime.fromisoformat(h["at"]), h["by"])
+        for h in json.loads(text or "[]")
+    ]
+
+
+def _open(row: dict[str, Any], keys: KeyMaterial) -> Case:
+    data_key = crypto.unwrap_data_key(keys.master, row["wrapped_key"], _owner(row["id"]))
+    body = json.loads(crypto.unseal(data_key, row["body"], _context(row["id"])))
+    return Case(
+        id=row["id"],
+        number=row["number"],
+        agency=row["agency"],
+        proposed_by=row["proposed_by"],
+        status=Status(row["status"]),
+        version=int(row["version"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        submitted_at=row.get("submitted_at"),
+        body=body,
+        history=_history(row.get("history")),
+    )
+
+
+def _seal(case_id: str, wrapped_key: str, body: dict[str, Any], keys: KeyMaterial) -> str:
+    data_key = crypto.unwrap_data_key(keys.master, wrapped_key, _owner(case_id))
+    return crypto.seal(data_key, json.dumps(body, sort_keys=True), _context(case_id))
+
+
+def _load_row(uow: AbstractUnitOfWork, case_id: str, for_update: bool = False) -> dict[str, Any]:
+    row = uow.cases.get(case_id, for_update=for_update)
+    if row is None or row.get("purged_at") is not None:
+        raise NotFound("no such case")
+    return row
+
+
+def create_case(
+    body: dict[str, Any],
+    user: User,
+    uow: AbstractUnitOfWork,
+    keys: KeyMaterial,
+    now: datetime | None = None,
+) -> Case:
+    access.check_owner(user, user.agency.value if user.agency else "")
+    assert user.agency is not None
+    now = now or utcnow()
+    body = with_defaults(body)
+    case_id = str(uuid.uuid4())
+    data_key = crypto.new_data_key()
+    wrapped = crypto.wrap_data_key(keys.master, data_key, _owner(case_id))
+    history = [StatusChange(Status.DRAFT, now, user.username)]
+    with uow:
+        number = f"NL-SN-{now.year}-{uow.cases.next_sequence(now.year):04d}"
+        uow.cases.add(
+            {
+                "id": case_id,
+                "number": number,
+                "agency": user.agency.value,
+                "proposed_by": user.username,
+                "status": Status.DRAFT.value,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+                "wrapped_key": wrapped,
+                "body": crypto.seal(data_key, json.dumps(body, sort_keys=True), _context(case_id)),
+                "history": _history_json(history),
+                **_plain_fields(body),
+            }
+        )
+        uow.cases.replace_projection(case_id, projection.project(case_id, body, keys.index_key))
+        uow.audit.append(
+            AuditEvent("case.create", user.username, now, case_id, detail={"number": number})
+        )
+        uow.commit()
+    return Case(
+        case_id,
+        number,
+        user.agency.value,
+        user.username,
+        Status.DRAFT,
+        1,
+        now,
+        now,
+        body,
+        None,
+        history,
+    )
+
+
+def get_case(
+    case_id: str, user: User, uow: AbstractUnitOfWork, keys: KeyMaterial, purpose: str = "view"
+) -> Case:
+    with uow:
+        row = _load_row(uow, case_id)
+        access.check_visible(user, row["agency"], row["status"])
+        case = _open(row, keys)
+        uow.audit.append(
+            AuditEvent("case.read", user.username, utcnow(), case_id, reason=purpose[:200])
+        )
+        uow.commit()
+    return case
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    case: Case
+
+    def as_dict(self) -> dict[str, Any]:
+        c = self.case
+        return {
+            "id": c.id,
+            "number": c.number,
+            "title": c.body.get("title"),
+            "status": c.status.value,
+            "agency": c.agency,
+            "urgency": c.body.get("urgency", "normal"),
+            "proposed_by": c.proposed_by,
+            "version": c.version,
+            "created_at": c.created_at,
+            "updated_at": c.updated_at,
+            "submitted_at": c.submitted_at,
+        }
+
+
+def list_cases(
+    user: User,
+    status: str | None,
+    page: int,
+    page_size: int,
+    uow: AbstractUnitOfWork,
+    keys: KeyMaterial,
+) -> tuple[list[CaseSummary], int]:
+    access.check_visible(user, user.agency.value if user.agency else "", Status.SUBMITTED.value)
+    if user.role is Role.CASEWORKER:
+        assert user.agency is not None
+        agency: str | None = user.agency.value
+        statuses = [status] if status else None
+    else:
+        agency = None
+        visible = [s.value for s in Status if s is not Status.DRAFT]
+        statuses = [status] if status in visible else ([] if status else visible)
+    with uow:
+        rows, total = uow.cases.page(agency, statuses, (page - 1) * page_size, page_size)
+        cases = [CaseSummary(_open(row, keys)) for row in rows]
+        if cases:
+            uow.audit.append(
+                AuditEvent(
+                    "case.list",
+                    user.username,
+                    utcnow(),
+                    detail={"cases": [c.case.number for c in cases]},
+                )
+            )
+        uow.commit()
+    return cases, total
+
+
+def _check_version(row: dict[str, Any], expected_version: int | None) -> None:
+    if expected_version is None:
+        raise PreconditionRequired(
+            "send the ETag you read in If-Match, so that no one else's edit is overwritten"
+        )
+    if int(row["version"]) != expected_version:
+        raise PreconditionFailed(
+            f"the case was changed by someone else (version {row['version']}, you sent "
+            f"{expected_version}): read it again and re-apply your change"
+        )
+
+
+def update_case(
+    case_id: str,
+    patch: dict[str, Any],
+    expected_version: int | None,
+    user: User,
+    uow: AbstractUnitOfWork,
+    keys: KeyMaterial,
+    validate: Validator,
+) -> Case:
+    now = utcnow()
+    with uow:
+        row = _load_row(uow, case_id, for_update=True)
+        access.check_owner(user, row["agency"])
+        _check_version(row, expected_version)
+        case = _open(row, keys)
+        if not case.editable:
+            raise Conflict(
+                f"a case in status '{case.status}' cannot be changed; only a draft or "
+                "a returned case can"
+            )
+        body = with_defaults(validate({**case.body, **patch}))
+        if not uow.cases.save(
+            case_id,
+            case.version,
+            {
+                "body": _seal(case_id, row["wrapped_key"], body, keys),
+                "updated_at": now,
+                **_plain_fields(body),
+            },
+        ):
+            raise PreconditionFailed("the case was changed by someone else: read it again")
+        uow.cases.replace_projection(case_id, projection.project(case_id, body, keys.index_key))
+        uow.audit.append(
+            AuditEvent("case.update", user.username, now, case_id, detail={"fields": sorted(patch)})
+        )
+        uow.commit()
+    case.body, case.version, case.updated_at = body, case.version + 1, now
+    return case
+
+
+def submit_case(
+    case_id: str,
+    expected_version: int | None,
+    user: User,
+    uow: AbstractUnitOfWork,
+    keys: KeyMaterial,
+    on_submitted: Callable[[AbstractUnitOfWork, Case], None] | None = None,
+) -> Case:
+    """draft|returned -> submitted. `on_submitted` runs in the same transaction (screening)."""
+    now = utcnow()
+    with uow:
+        row = _load_row(uow, case_id, for_update=True)
+        access.check_owner(user, row["agency"])
+        if expected_version is not None:
+            _check_version(row, expected_version)
+        case = _open(row, keys)
+        case.transition(Status.SUBMITTED, user.username, now)
+        uow.cases.save(
+            case_id,
+            case.version,
+            {
+                "status": case.status.value,
+                "submitted_at": now,
+                "updated_at": now,
+                "history": _history_json(case.history),
+            },
+        )
+        case.version += 1
+        case.updated_at = now
+        if on_submitted is not None:
+            on_submitted(uow, case)
+        uow.audit.append(AuditEvent("case.submit", user.username, now, case_id))
+        uow.commit()
+    return case
+
+
+def case_links(
+    case_id: str, user: User, uow: AbstractUnitOfWork, keys: KeyMaterial
+) -> list[dict[str, Any]]:
+    with uow:
+        row = _load_row(uow, case_id)
+        access.check_visible(user, row["agency"], row["status"])
+        case = _open(row, keys)
+        labels = _node_keys(case)
+        links = [
+            {
+                "kind": labels[r["uid"]][0],
+                "key": labels[r["uid"]][1],
+                "identifier_type": r["kind"],
+                "cases": r["cases"],
+            }
+            for r in uow.cases.links(case_id)
+            if r["uid"] in labels
+        ]
+        uow.audit.append(
+            AuditEvent("case.links", user.username, utcnow(), case_id, detail={"links": len(links)})
+        )
+        uow.commit()
+    return links
+
+
+def _node_keys(case: Case) -> dict[str, tuple[str, str]]:
+    out = {
+        projection.subject_uid(case.id, i): ("subject", s["key"])
+        for i, s in enumerate(case.body.get("subjects") or [])
+    }
+    out.update(
+        {
+            projection.asset_uid(case.id, i): ("asset", a["key"])
+            for i, a in enumerate(case.body.get("assets") or [])
+        }
+    )
+    return out
+
+
+def _asset_label(asset: dict[str, Any]) -> str:
+    for name in (
+        "iban",
+        "imo",
+        "vin",
+        "registration_mark",
+        "registration_plate",
+        "address",
+        "name",
+        "cadastral_reference",
+        "isin",
+        "description",
+    ):
+        if asset.get(name):
+            return f"{asset['type'].replace('_', ' ')}: {asset[name]}"
+    return str(asset["type"]).replace("_", " ")
+
+
+def case_graph(
+    case_id: str, user: User, uow: AbstractUnitOfWork, keys: KeyMaterial
+) -> dict[str, list[dict[str, Any]]]:
+    with uow:
+        row = _load_row(uow, case_id)
+        access.check_visible(user, row["agency"], row["status"])
+        case = _open(row, keys)
+        raw = uow.cases.graph(case_id)
+        uow.audit.append(AuditEvent("case.read", user.username, utcnow(), case_id, reason="graph"))
+        uow.commit()
+    by_uid: dict[str, tuple[str, dict[str, Any]]] = {}
+    for i, s in enumerate(case.body.get("subjects") or []):
+        by_uid[projection.subject_uid(case.id, i)] = ("subject", s)
+    for i, a in enumerate(case.body.get("assets") or []):
+        by_uid[projection.asset_uid(case.id, i)] = ("asset", a)
+    nodes: list[dict[str, Any]] = [
+        {
+            "id": "case",
+            "type": "case",
+            "label": case.number,
+            "properties": {"status": case.status.value},
+        }
+    ]
+    for n in raw["nodes"]:
+        group, item = by_uid[n["uid"]]
+        if group == "subject":
+            nodes.append(
+                {
+                    "id": item["key"],
+                    "type": item["kind"],
+                    "label": subject_label(item),
+                    "properties": {"role": item["role"]},
+                }
+            )
+        else:
+            nodes.append(
+                {
+                    "id": item["key"],
+                    "type": item["type"],
+                    "label": _asset_label(item),
+                    "properties": {"estimated_value": item.get("estimated_value")},
+                }
+            )
+    countries = sorted({e["target"] for e in raw["edges"] if e["target"].startswith("country:")})
+    nodes += [
+        {"id": c, "type": "country", "label": c.split(":", 1)[1], "properties": {}}
+        for c in countries
+    ]
+
+    def ident(uid: str) -> str:
+        if uid == "case" or uid.startswith("country:"):
+            return uid
+        return str(by_uid[uid][1]["key"])
+
+    edges = [
+        {
+            "source": ident(e["source"]),
+            "target": ident(e["target"]),
+            "type": e["type"].lower(),
+            "properties": {"share": e["share"]},
+        }
+        for e in raw["edges"]
+    ]
+    edges.sort(key=lambda e: (e["source"], e["target"], e["type"]))
+    return {"nodes": nodes, "edges": edges}

@@ -1,0 +1,172 @@
+"""The graph projection of a case: the nodes and relationships Neo4j holds for it.
+
+Pure: from a validated case body to rows. The rows carry no personal data. Identifiers become
+blind indexes (keyed hashes of their normalised form), so the same account, vessel or passport
+in two cases meets at one shared Identifier node without its value being stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from silver import crypto, identifiers
+
+# FollowTheMoney schema names for the node labels.
+SUBJECT_LABELS = {"person": "Person", "organisation": "Organization"}
+ASSET_LABELS = {
+    "bank_account": "BankAccount",
+    "real_estate": "RealEstate",
+    "vehicle": "Vehicle",
+    "vessel": "Vessel",
+    "aircraft": "Airplane",
+    "crypto_wallet": "CryptoWallet",
+    "company_share": "Security",
+    "cash_or_valuables": "Asset",
+    "other": "Asset",
+}
+HOLDING_TYPES = {
+    "owns": "OWNS",
+    "controls": "CONTROLS",
+    "beneficial_owner": "BENEFICIAL_OWNER_OF",
+    "uses": "USES",
+}
+RELATION_TYPES = {
+    "director_of": "DIRECTOR_OF",
+    "shareholder_of": "SHAREHOLDER_OF",
+    "beneficial_owner_of": "BENEFICIAL_OWNER_OF",
+    "relative_of": "FAMILY_OF",
+    "associate_of": "ASSOCIATE_OF",
+}
+
+
+@dataclass
+class Projection:
+    subjects: list[dict[str, Any]] = field(default_factory=list)
+    assets: list[dict[str, Any]] = field(default_factory=list)
+    identifiers: list[dict[str, Any]] = field(default_factory=list)
+    holdings: list[dict[str, Any]] = field(default_factory=list)
+    relations: list[dict[str, Any]] = field(default_factory=list)
+    countries: list[dict[str, Any]] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+
+
+def subject_uid(case_id: str, index: int) -> str:
+    return f"{case_id}/s{index}"
+
+
+def asset_uid(case_id: str, index: int) -> str:
+    return f"{case_id}/a{index}"
+
+
+def subject_identifiers(subject: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(kind, normalised value) pairs to match a subject across cases."""
+    for ident in subject.get("identifiers") or []:
+        yield ident["type"], ident["value"]
+    if subject.get("registration_number"):
+        prefix = subject.get("jurisdiction") or ""
+        yield "registration_number", f"{prefix}:{subject['registration_number']}"
+    if subject.get("lei"):
+        yield "lei", subject["lei"]
+
+
+def asset_identifiers(asset: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(kind, normalised value) pairs to match an asset across cases."""
+    if asset.get("iban"):
+        yield "iban", asset["iban"]
+    if asset.get("account_number") and asset.get("bic"):
+        yield "account", f"{asset['bic'][:8]}/{asset['account_number']}"
+    if asset.get("vin"):
+        yield "vin", asset["vin"]
+    if asset.get("imo"):
+        yield "imo", asset["imo"]
+    if asset.get("registration_plate"):
+        yield "registration_plate", f"{asset.get('country') or ''}:{asset['registration_plate']}"
+    if asset.get("registration_mark"):
+        yield "registration_mark", asset["registration_mark"]
+    if asset.get("cadastral_reference"):
+        yield "cadastral_reference", f"{asset.get('country') or ''}:{asset['cadastral_reference']}"
+    if asset.get("type") == "crypto_wallet" and asset.get("address") and asset.get("currency"):
+        address = identifiers.normalise_crypto_address(asset["currency"], asset["address"])
+        yield "crypto", f"{asset['currency']}:{address}"
+    if asset.get("isin"):
+        yield "isin", asset["isin"]
+
+
+def project(case_id: str, body: dict[str, Any], index_key: bytes) -> Projection:
+    out = Projection(targets=list(body.get("target_countries") or []))
+    subject_uids: dict[str, str] = {}
+    for i, subject in enumerate(body.get("subjects") or []):
+        uid = subject_uid(case_id, i)
+        subject_uids[subject["key"]] = uid
+        out.subjects.append(
+            {
+                "uid": uid,
+                "labels": ["Subject", SUBJECT_LABELS[subject["kind"]]],
+                "kind": subject["kind"],
+                "role": subject["role"],
+            }
+        )
+        for kind, value in subject_identifiers(subject):
+            out.identifiers.append(
+                {"owner": uid, "kind": kind, "index": crypto.blind_index(index_key, kind, value)}
+            )
+        for code in subject.get("nationalities") or []:
+            out.countries.append({"node": uid, "code": code, "type": "NATIONAL_OF"})
+        if subject.get("residence_country"):
+            out.countries.append(
+                {"node": uid, "code": subject["residence_country"], "type": "RESIDENT_IN"}
+            )
+        if subject.get("jurisdiction"):
+            out.countries.append(
+                {"node": uid, "code": subject["jurisdiction"], "type": "REGISTERED_IN"}
+            )
+    asset_uids: dict[str, str] = {}
+    for i, asset in enumerate(body.get("assets") or []):
+        uid = asset_uid(case_id, i)
+        asset_uids[asset["key"]] = uid
+        money: dict[str, Any] = asset.get("estimated_value") or {}
+        out.assets.append(
+            {
+                "uid": uid,
+                "labels": ["Asset", ASSET_LABELS[asset["type"]]],
+                "type": asset["type"],
+                "value_amount": money.get("amount"),
+                "value_currency": money.get("currency"),
+            }
+        )
+        for kind, ident in asset_identifiers(asset):
+            out.identifiers.append(
+                {"owner": uid, "kind": kind, "index": crypto.blind_index(index_key, kind, ident)}
+            )
+        if asset.get("country"):
+            out.countries.append({"node": uid, "code": asset["country"], "type": "LOCATED_IN"})
+        if asset["type"] == "company_share" and asset.get("organisation") in subject_uids:
+            out.holdings.append(
+                {
+                    "from": uid,
+                    "to": subject_uids[asset["organisation"]],
+                    "type": "SHARE_OF",
+                    "share": asset.get("percentage"),
+                }
+            )
+    for holding in body.get("holdings") or []:
+        out.holdings.append(
+            {
+                "from": subject_uids[holding["subject"]],
+                "to": asset_uids[holding["asset"]],
+                "type": HOLDING_TYPES[holding["relation"]],
+                "share": holding.get("share"),
+            }
+        )
+    for relation in body.get("relations") or []:
+        out.relations.append(
+            {
+                "from": subject_uids[relation["from"]],
+                "to": subject_uids[relation["to"]],
+                "type": RELATION_TYPES[relation["relation"]],
+                "share": relation.get("share"),
+            }
+        )
+    return out
