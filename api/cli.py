@@ -106,6 +106,35 @@ def keys_rotate() -> None:
     click.echo(f"master key {ring.current_id} is current; re-wrapped {rewrapped} data keys")
 
 
+demo_cli = AppGroup("demo", help="The fictional demo data set.")
+
+
+@demo_cli.command("load")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the demo users' password from standard input.")
+def demo_load(password_stdin: bool) -> None:
+    """Load about ten clearly fictional cases and the demo-* users (idempotent)."""
+    from api.cases.routes import validate_body
+    from silver.demo import load_demo
+
+    if not password_stdin:
+        click.echo("error: pass --password-stdin and write the demo users' password to "
+                   "standard input", err=True)
+        sys.exit(2)
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        numbers = load_demo(services(), password=password, validate=validate_body)
+    except SilverError as exc:
+        _fail(exc)
+        return
+    if not numbers:
+        click.echo("demo data is loaded already (user demo-fiod exists)")
+        return
+    click.echo(f"loaded {len(numbers)} demo cases: {', '.join(numbers)}")
+    click.echo("users: demo-fiod, demo-om, demo-politie (caseworkers), demo-screener, "
+               "demo-screener2, demo-evaluator, demo-admin")
+
+
 def register_cli(app: Flask) -> None:
-    for group in (users_cli, graph_cli, audit_cli, keys_cli):
+    for group in (users_cli, graph_cli, audit_cli, keys_cli, demo_cli):
         app.cli.add_command(group)
