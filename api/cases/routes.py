@@ -15,11 +15,12 @@ from api.cases.schemas import (
     CaseSchema,
     CaseSummarySchema,
     LinkSchema,
+    ScreeningSchema,
 )
 from api.errors import flatten_errors
 from api.extensions import services
 from api.security import BEARER, current_user, requires
-from silver import intake
+from silver import intake, screening_service
 from silver.cases import Case
 from silver.errors import PreconditionFailed, ValidationFailed
 from silver.users import Role
@@ -155,7 +156,10 @@ class CaseItem(MethodView):
 def submit(case_id: str) -> Any:
     """Submit for screening; the automated screening runs at once."""
     svc = services()
-    case = intake.submit_case(case_id, if_match(), current_user(), svc.uow(), svc.keys)
+    hook = screening_service.screen_on_submit(svc.settings.quota,
+                                              svc.settings.penalty_threshold_years)
+    case = intake.submit_case(case_id, if_match(), current_user(), svc.uow(), svc.keys,
+                              on_submitted=hook)
     return render(case), 200, {"ETag": etag(case)}
 
 
@@ -177,3 +181,16 @@ def graph(case_id: str) -> Any:
     """Nodes and edges of the case (subjects, assets, countries) for drawing."""
     svc = services()
     return intake.case_graph(case_id, current_user(), svc.uow(), svc.keys)
+
+
+@blp.route("/<string:case_id>/screening", methods=["GET"])
+@blp.doc(security=BEARER)
+@blp.response(200, ScreeningSchema)
+@requires(Role.CASEWORKER, Role.SCREENER)
+def screening(case_id: str) -> Any:
+    """The automated screening: the stored result of the submitted version, or a fresh one.
+    The owning caseworker sees the case-level findings; a screener also the countries."""
+    svc = services()
+    return screening_service.screening_of(case_id, current_user(), svc.uow(), svc.keys,
+                                          svc.settings.quota,
+                                          svc.settings.penalty_threshold_years)

@@ -440,3 +440,35 @@ class GraphEdgeSchema(BaseSchema):
 class CaseGraphSchema(BaseSchema):
     nodes = fields.List(fields.Nested(GraphNodeSchema))
     edges = fields.List(fields.Nested(GraphEdgeSchema))
+
+
+class FindingSchema(BaseSchema):
+    rule = fields.String()
+    severity = fields.String(metadata={"enum": ["block", "warn", "info"]})
+    field = fields.String(allow_none=True)
+    message = fields.String()
+    legal_basis = fields.String()
+
+
+class CountryRiskSchema(BaseSchema):
+    country = fields.String()
+    participant = fields.Boolean()
+    risk = fields.String(metadata={"enum": ["low", "medium", "high", "prohibited"]})
+    reasons = fields.List(fields.Dict())
+    transfer_basis = fields.String()
+    allowed_transfer_bases = fields.List(fields.String())
+
+
+class QuotaSchema(BaseSchema):
+    limit = fields.Integer()
+    used = fields.Integer()
+    remaining = fields.Integer()
+
+
+class ScreeningSchema(BaseSchema):
+    verdict = fields.String(metadata={"enum": ["blocked", "needs_review", "clear"]})
+    findings = fields.List(fields.Nested(FindingSchema))
+    countries = fields.List(fields.Nested(CountryRiskSchema))
+    quota = fields.Nested(QuotaSchema)
+    case_version = fields.Integer()
+    screened_at = fields.DateTime(allow_none=True)

@@ -92,6 +92,29 @@ class CaseRepository:
         out = [{k: _native(v) for k, v in r["c"].items()} for r in rows]
         return out, int(total["n"]) if total else 0
 
+    def store_screening(self, case_id: str, version: int, result: str, at: Any) -> None:
+        self._tx.run(
+            """
+            MATCH (c:Case {id: $id})
+            SET c.screening = $result, c.screened_version = $version, c.screened_at = $at
+            """,
+            id=case_id,
+            version=version,
+            result=result,
+            at=at,
+        )
+
+    def quota_used(self) -> int:
+        """Notices and diffusions approved so far (each approved case counts one)."""
+        record = self._tx.run(
+            """
+            MATCH (c:Case)
+            WHERE c.status IN ['approved', 'disseminated'] OR c.approved_at IS NOT NULL
+            RETURN count(c) AS n
+            """
+        ).single()
+        return int(record["n"]) if record else 0
+
     def replace_projection(self, case_id: str, projection: Projection) -> None:
         """Drop the case's subjects and assets and write them again from the projection."""
         p = asdict(projection)

@@ -1,0 +1,73 @@
+"""Runs the automated screening for a case: on submit (stored with the version it judged)
+and on demand. Country profiles are the sourced seed data until screeners review them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from screening import QuotaState, ScreeningConfig, ScreeningResult, screen_case
+from silver import access
+from silver.cases import Case
+from silver.countries import CountryProfile, load_seed_profiles
+from silver.intake import _load_row, _open, utcnow
+from silver.keys import KeyMaterial
+from silver.uow import AbstractUnitOfWork
+from silver.users import Role, User
+
+
+@lru_cache(maxsize=1)
+def seed_profiles() -> dict[str, CountryProfile]:
+    return load_seed_profiles()
+
+
+def screen(case: Case, quota_limit: int, quota_used: int, threshold_years: float,
+           now: datetime) -> ScreeningResult:
+    return screen_case(
+        case.body,
+        profiles=seed_profiles(),
+        quota=QuotaState(limit=quota_limit, used=quota_used),
+        today=now.date(),
+        now=now,
+        config=ScreeningConfig(penalty_threshold_years=threshold_years),
+    )
+
+
+def screen_on_submit(
+    quota_limit: int, threshold_years: float
+) -> Callable[[AbstractUnitOfWork, Case], None]:
+    """The hook `intake.submit_case` runs inside its transaction."""
+
+    def hook(uow: AbstractUnitOfWork, case: Case) -> None:
+        now = utcnow()
+        result = screen(case, quota_limit, uow.cases.quota_used(), threshold_years, now)
+        uow.cases.store_screening(case.id, case.version, json.dumps(result.to_dict()), now)
+
+    return hook
+
+
+def screening_of(
+    case_id: str, user: User, uow: AbstractUnitOfWork, keys: KeyMaterial, quota_limit: int,
+    threshold_years: float,
+) -> dict[str, Any]:
+    """The stored result when it judged the current version, else a fresh one. The owning
+    caseworker sees the case-level findings; a screener also sees the countries."""
+    with uow:
+        row = _load_row(uow, case_id)
+        access.check_visible(user, row["agency"], row["status"])
+        if row.get("screening") and row.get("screened_version") == row["version"]:
+            result: dict[str, Any] = json.loads(row["screening"])
+            judged_at = row.get("screened_at")
+        else:
+            now = utcnow()
+            result = screen(_open(row, keys), quota_limit, uow.cases.quota_used(),
+                            threshold_years, now).to_dict()
+            judged_at = now
+    result["case_version"] = row["version"]
+    result["screened_at"] = judged_at
+    if user.role is Role.CASEWORKER:
+        result.pop("countries", None)
+    return result
