@@ -79,7 +79,9 @@ start_neo4j() {
     fi
     if (( waited >= START_TIMEOUT )); then
       say "neo4j did not answer within ${START_TIMEOUT}s. Last lines of var/log/neo4j.out:" >&2
-      tail -n 40 "$LOG/neo4j.out" >&2; exit 1
+      tail -n 40 "$LOG/neo4j.out" >&2
+      stop_one neo4j
+      exit 1
     fi
     sleep 1
     waited=$((waited + 1))

@@ -51,10 +51,14 @@ public final class Launcher {
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "2 files")
                 .build();
 
-        GraphDatabaseService system = dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
-        system.executeTransactionally(
-                "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
-                Map.of("password", password));
+        try {
+            setPassword(dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME), password);
+        } catch (RuntimeException e) {
+            // Neo4j's own threads would keep the JVM alive after main fails: shut down and exit.
+            e.printStackTrace();
+            dbms.shutdown();
+            System.exit(1);
+        }
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -64,5 +68,22 @@ public final class Launcher {
         System.out.println("neo4j ready: bolt://" + host + ":" + port);
         System.out.flush();
         stopped.await();
+    }
+
+    /** Sets the password of "neo4j"; on a restart it usually has it already, which is fine. */
+    private static void setPassword(GraphDatabaseService system, String password) {
+        try {
+            system.executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
+                    Map.of("password", password));
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                String message = t.getMessage();
+                if (message != null && message.contains("Old password and new password cannot be the same")) {
+                    return;
+                }
+            }
+            throw e;
+        }
     }
 }
