@@ -17,10 +17,15 @@ def may_see(user: User, agency: str, status: str) -> bool:
     return False
 
 
-def check_visible(user: User, agency: str, status: str) -> None:
-    """404 when the case must not even be known to exist for this user; 403 for other roles."""
+def check_case_role(user: User) -> None:
+    """Only caseworkers and screeners work with cases; evaluators and admins never see one."""
     if user.role not in CASE_ROLES:
         raise Forbidden("this role does not see cases")
+
+
+def check_visible(user: User, agency: str, status: str) -> None:
+    """404 when the case must not even be known to exist for this user; 403 for other roles."""
+    check_case_role(user)
     if not may_see(user, agency, status):
         raise NotFound("no such case")
 

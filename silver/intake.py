@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -88,7 +87,7 @@ def _history(text: str | None) -> list[StatusChange]:
     ]
 
 
-def _open(row: dict[str, Any], keys: KeyMaterial) -> Case:
+def open_case(row: dict[str, Any], keys: KeyMaterial) -> Case:
     data_key = crypto.unwrap_data_key(keys.master, row["wrapped_key"], _owner(row["id"]))
     body = json.loads(crypto.unseal(data_key, row["body"], _context(row["id"])))
     return Case(
@@ -106,12 +105,15 @@ def _open(row: dict[str, Any], keys: KeyMaterial) -> Case:
     )
 
 
-def _seal(case_id: str, wrapped_key: str, body: dict[str, Any], keys: KeyMaterial) -> str:
-    data_key = crypto.unwrap_data_key(keys.master, wrapped_key, _owner(case_id))
+def _seal(data_key: bytes, case_id: str, body: dict[str, Any]) -> str:
     return crypto.seal(data_key, json.dumps(body, sort_keys=True), _context(case_id))
 
 
-def _load_row(uow: AbstractUnitOfWork, case_id: str, for_update: bool = False) -> dict[str, Any]:
+def _reseal(case_id: str, wrapped_key: str, body: dict[str, Any], keys: KeyMaterial) -> str:
+    return _seal(crypto.unwrap_data_key(keys.master, wrapped_key, _owner(case_id)), case_id, body)
+
+
+def load_row(uow: AbstractUnitOfWork, case_id: str, for_update: bool = False) -> dict[str, Any]:
     row = uow.cases.get(case_id, for_update=for_update)
     if row is None or row.get("purged_at") is not None:
         raise NotFound("no such case")
@@ -146,7 +148,7 @@ def create_case(
                 "created_at": now,
                 "updated_at": now,
                 "wrapped_key": wrapped,
-                "body": crypto.seal(data_key, json.dumps(body, sort_keys=True), _context(case_id)),
+                "body": _seal(data_key, case_id, body),
                 "history": _history_json(history),
                 **_plain_fields(body),
             }
@@ -175,9 +177,9 @@ def get_case(
     case_id: str, user: User, uow: AbstractUnitOfWork, keys: KeyMaterial, purpose: str = "view"
 ) -> Case:
     with uow:
-        row = _load_row(uow, case_id)
+        row = load_row(uow, case_id)
         access.check_visible(user, row["agency"], row["status"])
-        case = _open(row, keys)
+        case = open_case(row, keys)
         uow.audit.append(
             AuditEvent("case.read", user.username, utcnow(), case_id, reason=purpose[:200])
         )
@@ -185,25 +187,21 @@ def get_case(
     return case
 
 
-@dataclass(frozen=True)
-class CaseSummary:
-    case: Case
-
-    def as_dict(self) -> dict[str, Any]:
-        c = self.case
-        return {
-            "id": c.id,
-            "number": c.number,
-            "title": c.body.get("title"),
-            "status": c.status.value,
-            "agency": c.agency,
-            "urgency": c.body.get("urgency", "normal"),
-            "proposed_by": c.proposed_by,
-            "version": c.version,
-            "created_at": c.created_at,
-            "updated_at": c.updated_at,
-            "submitted_at": c.submitted_at,
-        }
+def summary(c: Case) -> dict[str, Any]:
+    """A list row: no personal data but the title the caseworker gave."""
+    return {
+        "id": c.id,
+        "number": c.number,
+        "title": c.body.get("title"),
+        "status": c.status.value,
+        "agency": c.agency,
+        "urgency": c.body.get("urgency", "normal"),
+        "proposed_by": c.proposed_by,
+        "version": c.version,
+        "created_at": c.created_at,
+        "updated_at": c.updated_at,
+        "submitted_at": c.submitted_at,
+    }
 
 
 def list_cases(
@@ -213,8 +211,8 @@ def list_cases(
     page_size: int,
     uow: AbstractUnitOfWork,
     keys: KeyMaterial,
-) -> tuple[list[CaseSummary], int]:
-    access.check_visible(user, user.agency.value if user.agency else "", Status.SUBMITTED.value)
+) -> tuple[list[Case], int]:
+    access.check_case_role(user)
     if user.role is Role.CASEWORKER:
         assert user.agency is not None
         agency: str | None = user.agency.value
@@ -225,14 +223,14 @@ def list_cases(
         statuses = [status] if status in visible else ([] if status else visible)
     with uow:
         rows, total = uow.cases.page(agency, statuses, (page - 1) * page_size, page_size)
-        cases = [CaseSummary(_open(row, keys)) for row in rows]
+        cases = [open_case(row, keys) for row in rows]
         if cases:
             uow.audit.append(
                 AuditEvent(
                     "case.list",
                     user.username,
                     utcnow(),
-                    detail={"cases": [c.case.number for c in cases]},
+                    detail={"cases": [c.number for c in cases]},
                 )
             )
         uow.commit()
@@ -262,10 +260,10 @@ def update_case(
 ) -> Case:
     now = utcnow()
     with uow:
-        row = _load_row(uow, case_id, for_update=True)
+        row = load_row(uow, case_id, for_update=True)
         access.check_owner(user, row["agency"])
         _check_version(row, expected_version)
-        case = _open(row, keys)
+        case = open_case(row, keys)
         if not case.editable:
             raise Conflict(
                 f"a case in status '{case.status}' cannot be changed; only a draft or "
@@ -276,7 +274,7 @@ def update_case(
             case_id,
             case.version,
             {
-                "body": _seal(case_id, row["wrapped_key"], body, keys),
+                "body": _reseal(case_id, row["wrapped_key"], body, keys),
                 "updated_at": now,
                 **_plain_fields(body),
             },
@@ -302,11 +300,11 @@ def submit_case(
     """draft|returned -> submitted. `on_submitted` runs in the same transaction (screening)."""
     now = utcnow()
     with uow:
-        row = _load_row(uow, case_id, for_update=True)
+        row = load_row(uow, case_id, for_update=True)
         access.check_owner(user, row["agency"])
         if expected_version is not None:
             _check_version(row, expected_version)
-        case = _open(row, keys)
+        case = open_case(row, keys)
         case.transition(Status.SUBMITTED, user.username, now)
         uow.cases.save(
             case_id,
@@ -331,19 +329,19 @@ def case_links(
     case_id: str, user: User, uow: AbstractUnitOfWork, keys: KeyMaterial
 ) -> list[dict[str, Any]]:
     with uow:
-        row = _load_row(uow, case_id)
+        row = load_row(uow, case_id)
         access.check_visible(user, row["agency"], row["status"])
-        case = _open(row, keys)
-        labels = _node_keys(case)
+        case = open_case(row, keys)
+        items = _items_by_uid(case)
         links = [
             {
-                "kind": labels[r["uid"]][0],
-                "key": labels[r["uid"]][1],
+                "kind": items[r["uid"]][0],
+                "key": items[r["uid"]][1]["key"],
                 "identifier_type": r["kind"],
                 "cases": r["cases"],
             }
             for r in uow.cases.links(case_id)
-            if r["uid"] in labels
+            if r["uid"] in items
         ]
         uow.audit.append(
             AuditEvent("case.links", user.username, utcnow(), case_id, detail={"links": len(links)})
@@ -352,14 +350,15 @@ def case_links(
     return links
 
 
-def _node_keys(case: Case) -> dict[str, tuple[str, str]]:
+def _items_by_uid(case: Case) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The graph uid of each subject and asset, with its group and its content."""
     out = {
-        projection.subject_uid(case.id, i): ("subject", s["key"])
+        projection.subject_uid(case.id, i): ("subject", s)
         for i, s in enumerate(case.body.get("subjects") or [])
     }
     out.update(
         {
-            projection.asset_uid(case.id, i): ("asset", a["key"])
+            projection.asset_uid(case.id, i): ("asset", a)
             for i, a in enumerate(case.body.get("assets") or [])
         }
     )
@@ -388,17 +387,13 @@ def case_graph(
     case_id: str, user: User, uow: AbstractUnitOfWork, keys: KeyMaterial
 ) -> dict[str, list[dict[str, Any]]]:
     with uow:
-        row = _load_row(uow, case_id)
+        row = load_row(uow, case_id)
         access.check_visible(user, row["agency"], row["status"])
-        case = _open(row, keys)
+        case = open_case(row, keys)
         raw = uow.cases.graph(case_id)
         uow.audit.append(AuditEvent("case.read", user.username, utcnow(), case_id, reason="graph"))
         uow.commit()
-    by_uid: dict[str, tuple[str, dict[str, Any]]] = {}
-    for i, s in enumerate(case.body.get("subjects") or []):
-        by_uid[projection.subject_uid(case.id, i)] = ("subject", s)
-    for i, a in enumerate(case.body.get("assets") or []):
-        by_uid[projection.asset_uid(case.id, i)] = ("asset", a)
+    by_uid = _items_by_uid(case)
     nodes: list[dict[str, Any]] = [
         {
             "id": "case",

@@ -13,7 +13,7 @@ from screening import QuotaState, ScreeningConfig, ScreeningResult, screen_case
 from silver import access
 from silver.cases import Case
 from silver.countries import CountryProfile, load_seed_profiles
-from silver.intake import _load_row, _open, utcnow
+from silver.intake import load_row, open_case, utcnow
 from silver.keys import KeyMaterial
 from silver.uow import AbstractUnitOfWork
 from silver.users import Role, User
@@ -24,8 +24,9 @@ def seed_profiles() -> dict[str, CountryProfile]:
     return load_seed_profiles()
 
 
-def screen(case: Case, quota_limit: int, quota_used: int, threshold_years: float,
-           now: datetime) -> ScreeningResult:
+def screen(
+    case: Case, quota_limit: int, quota_used: int, threshold_years: float, now: datetime
+) -> ScreeningResult:
     return screen_case(
         case.body,
         profiles=seed_profiles(),
@@ -50,21 +51,26 @@ def screen_on_submit(
 
 
 def screening_of(
-    case_id: str, user: User, uow: AbstractUnitOfWork, keys: KeyMaterial, quota_limit: int,
+    case_id: str,
+    user: User,
+    uow: AbstractUnitOfWork,
+    keys: KeyMaterial,
+    quota_limit: int,
     threshold_years: float,
 ) -> dict[str, Any]:
     """The stored result when it judged the current version, else a fresh one. The owning
     caseworker sees the case-level findings; a screener also sees the countries."""
     with uow:
-        row = _load_row(uow, case_id)
+        row = load_row(uow, case_id)
         access.check_visible(user, row["agency"], row["status"])
         if row.get("screening") and row.get("screened_version") == row["version"]:
             result: dict[str, Any] = json.loads(row["screening"])
             judged_at = row.get("screened_at")
         else:
             now = utcnow()
-            result = screen(_open(row, keys), quota_limit, uow.cases.quota_used(),
-                            threshold_years, now).to_dict()
+            result = screen(
+                open_case(row, keys), quota_limit, uow.cases.quota_used(), threshold_years, now
+            ).to_dict()
             judged_at = now
     result["case_version"] = row["version"]
     result["screened_at"] = judged_at

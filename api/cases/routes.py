@@ -92,7 +92,7 @@ class Cases(MethodView):
     def get(self, query: dict[str, Any]) -> Any:
         """List cases: a caseworker sees their agency's, a screener every submitted one."""
         svc = services()
-        summaries, total = intake.list_cases(
+        cases, total = intake.list_cases(
             current_user(),
             query.get("status"),
             query["page"],
@@ -100,7 +100,7 @@ class Cases(MethodView):
             svc.uow(),
             svc.keys,
         )
-        return [s.as_dict() for s in summaries], 200, {"X-Total-Count": str(total)}
+        return [intake.summary(c) for c in cases], 200, {"X-Total-Count": str(total)}
 
     @blp.doc(security=BEARER)
     @blp.arguments(CaseBodySchema)
@@ -156,10 +156,12 @@ class CaseItem(MethodView):
 def submit(case_id: str) -> Any:
     """Submit for screening; the automated screening runs at once."""
     svc = services()
-    hook = screening_service.screen_on_submit(svc.settings.quota,
-                                              svc.settings.penalty_threshold_years)
-    case = intake.submit_case(case_id, if_match(), current_user(), svc.uow(), svc.keys,
-                              on_submitted=hook)
+    hook = screening_service.screen_on_submit(
+        svc.settings.quota, svc.settings.penalty_threshold_years
+    )
+    case = intake.submit_case(
+        case_id, if_match(), current_user(), svc.uow(), svc.keys, on_submitted=hook
+    )
     return render(case), 200, {"ETag": etag(case)}
 
 
@@ -191,6 +193,11 @@ def screening(case_id: str) -> Any:
     """The automated screening: the stored result of the submitted version, or a fresh one.
     The owning caseworker sees the case-level findings; a screener also the countries."""
     svc = services()
-    return screening_service.screening_of(case_id, current_user(), svc.uow(), svc.keys,
-                                          svc.settings.quota,
-                                          svc.settings.penalty_threshold_years)
+    return screening_service.screening_of(
+        case_id,
+        current_user(),
+        svc.uow(),
+        svc.keys,
+        svc.settings.quota,
+        svc.settings.penalty_threshold_years,
+    )

@@ -6,22 +6,18 @@ import random
 import uuid
 from typing import Any
 
-from stdnum import iban as std_iban
+from silver import demo
 
 
 def nl_iban(rng: random.Random | None = None) -> str:
     rng = rng or random.Random()
     bank = rng.choice(["ABNA", "INGB", "RABO", "TRIO"])
-    account = f"{rng.randrange(10**10):010d}"
-    check = std_iban.calc_check_digits(f"NL00{bank}{account}")
-    return f"NL{check}{bank}{account}"
+    return demo.iban("NL", f"{bank}{rng.randrange(10**10):010d}")
 
 
 def imo(rng: random.Random | None = None) -> str:
     rng = rng or random.Random()
-    digits = [rng.randrange(10) for _ in range(6)]
-    check = sum(d * w for d, w in zip(digits, range(7, 1, -1), strict=True)) % 10
-    return "IMO" + "".join(map(str, digits)) + str(check)
+    return demo.imo(f"{rng.randrange(10**6):06d}")
 
 
 def case_body(**overrides: Any) -> dict[str, Any]:
