@@ -55,10 +55,15 @@ graph_cli = AppGroup("graph", help="The Neo4j graph.")
 
 @graph_cli.command("init")
 def graph_init() -> None:
-    """Create constraints and indexes (idempotent)."""
+    """Create constraints, indexes and the countries with their seed profiles (idempotent)."""
+    from silver import country_service
+
     svc = services()
     n = schema.init_schema(svc.driver, svc.settings.neo4j_database)
-    click.echo(f"graph ready: {n} constraints and indexes in place")
+    seeded = country_service.seed_countries(svc.uow())
+    click.echo(
+        f"graph ready: {n} constraints and indexes in place, {seeded} country profiles seeded"
+    )
 
 
 audit_cli = AppGroup("audit", help="The audit trail.")
@@ -110,16 +115,19 @@ demo_cli = AppGroup("demo", help="The fictional demo data set.")
 
 
 @demo_cli.command("load")
-@click.option("--password-stdin", is_flag=True,
-              help="Read the demo users' password from standard input.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the demo users' password from standard input."
+)
 def demo_load(password_stdin: bool) -> None:
     """Load about ten clearly fictional cases and the demo-* users (idempotent)."""
     from api.cases.routes import validate_body
     from silver.demo import load_demo
 
     if not password_stdin:
-        click.echo("error: pass --password-stdin and write the demo users' password to "
-                   "standard input", err=True)
+        click.echo(
+            "error: pass --password-stdin and write the demo users' password to standard input",
+            err=True,
+        )
         sys.exit(2)
     password = sys.stdin.readline().rstrip("\r\n")
     try:
@@ -131,8 +139,10 @@ def demo_load(password_stdin: bool) -> None:
         click.echo("demo data is loaded already (user demo-fiod exists)")
         return
     click.echo(f"loaded {len(numbers)} demo cases: {', '.join(numbers)}")
-    click.echo("users: demo-fiod, demo-om, demo-politie (caseworkers), demo-screener, "
-               "demo-screener2, demo-evaluator, demo-admin")
+    click.echo(
+        "users: demo-fiod, demo-om, demo-politie (caseworkers), demo-screener, "
+        "demo-screener2, demo-evaluator, demo-admin"
+    )
 
 
 def register_cli(app: Flask) -> None:

@@ -19,12 +19,20 @@ CONSTRAINTS: tuple[tuple[str, str, str], ...] = (
     ("identifier_index", "Identifier", "index"),
     ("subject_uid", "Subject", "uid"),
     ("asset_uid", "Asset", "uid"),
+    ("quota_counter_id", "QuotaCounter", "id"),
+    ("decision_id", "Decision", "id"),
+    ("notice_id", "Notice", "id"),
+    ("notice_message_id", "Notice", "message_id"),
+    ("outcome_id", "Outcome", "id"),
 )
 
 INDEXES: tuple[tuple[str, str, str], ...] = (
     ("case_status", "Case", "status"),
     ("case_agency", "Case", "agency"),
     ("audit_case", "AuditEvent", "case_id"),
+    ("case_created_at", "Case", "created_at"),
+    ("decision_case", "Decision", "case_id"),
+    ("notice_status", "Notice", "status"),
 )
 
 

@@ -8,6 +8,7 @@ import neo4j
 
 from graph.repositories.audit import AuditRepository
 from graph.repositories.cases import CaseRepository
+from graph.repositories.countries import CountryRepository
 from graph.repositories.keyring import KeyringRepository
 from graph.repositories.users import UserRepository
 from silver.uow import AbstractUnitOfWork
@@ -29,6 +30,7 @@ class Neo4jUnitOfWork(AbstractUnitOfWork):
         self.audit = AuditRepository(self._tx)
         self.keyring = KeyringRepository(self._tx)
         self.cases = CaseRepository(self._tx)
+        self.countries = CountryRepository(self._tx)
         return self
 
     def __exit__(

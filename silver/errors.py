@@ -78,3 +78,10 @@ class CryptoError(SilverError):
 
 class DecryptionFailed(CryptoError):
     pass
+
+
+class Unavailable(SilverError):
+    """A dependency is not ready (e.g. the graph was never initialised)."""
+
+    status = 503
+    title = "Service unavailable"

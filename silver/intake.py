@@ -74,7 +74,7 @@ def _plain_fields(body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _history_json(history: list[StatusChange]) -> str:
+def history_json(history: list[StatusChange]) -> str:
     return json.dumps(
         [{"status": h.status.value, "at": h.at.isoformat(), "by": h.by} for h in history]
     )
@@ -87,8 +87,23 @@ def _history(text: str | None) -> list[StatusChange]:
     ]
 
 
+def case_data_key(row: dict[str, Any], keys: KeyMaterial) -> bytes:
+    """The case's own data key: everything personal about the case is sealed with it, so
+    destroying the wrapped key erases all of it."""
+    return crypto.unwrap_data_key(keys.master, row["wrapped_key"], _owner(row["id"]))
+
+
+def seal_text(row: dict[str, Any], keys: KeyMaterial, context: str, text: str) -> str:
+    """Seal free text that belongs to the case (a justification, notes) under its data key."""
+    return crypto.seal(case_data_key(row, keys), text, f"case:{row['id']}/{context}")
+
+
+def unseal_text(row: dict[str, Any], keys: KeyMaterial, context: str, token: str) -> str:
+    return crypto.unseal(case_data_key(row, keys), token, f"case:{row['id']}/{context}")
+
+
 def open_case(row: dict[str, Any], keys: KeyMaterial) -> Case:
-    data_key = crypto.unwrap_data_key(keys.master, row["wrapped_key"], _owner(row["id"]))
+    data_key = case_data_key(row, keys)
     body = json.loads(crypto.unseal(data_key, row["body"], _context(row["id"])))
     return Case(
         id=row["id"],
@@ -149,7 +164,7 @@ def create_case(
                 "updated_at": now,
                 "wrapped_key": wrapped,
                 "body": _seal(data_key, case_id, body),
-                "history": _history_json(history),
+                "history": history_json(history),
                 **_plain_fields(body),
             }
         )
@@ -313,7 +328,7 @@ def submit_case(
                 "status": case.status.value,
                 "submitted_at": now,
                 "updated_at": now,
-                "history": _history_json(case.history),
+                "history": history_json(case.history),
             },
         )
         case.version += 1

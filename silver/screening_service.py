@@ -6,31 +6,32 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from screening import QuotaState, ScreeningConfig, ScreeningResult, screen_case
 from silver import access
 from silver.cases import Case
-from silver.countries import CountryProfile, load_seed_profiles
+from silver.country_service import load_profiles
 from silver.intake import load_row, open_case, utcnow
 from silver.keys import KeyMaterial
 from silver.uow import AbstractUnitOfWork
 from silver.users import Role, User
 
 
-@lru_cache(maxsize=1)
-def seed_profiles() -> dict[str, CountryProfile]:
-    return load_seed_profiles()
-
-
 def screen(
-    case: Case, quota_limit: int, quota_used: int, threshold_years: float, now: datetime
+    uow: AbstractUnitOfWork,
+    case: Case,
+    quota_limit: int,
+    threshold_years: float,
+    now: datetime,
 ) -> ScreeningResult:
+    """Screen `case` against the stored country profiles and the quota, inside `uow`."""
+    profiles, participants = load_profiles(uow, list(case.body.get("target_countries") or []))
     return screen_case(
         case.body,
-        profiles=seed_profiles(),
-        quota=QuotaState(limit=quota_limit, used=quota_used),
+        profiles=profiles,
+        participants=participants,
+        quota=QuotaState(limit=quota_limit, used=uow.cases.quota_used()),
         today=now.date(),
         now=now,
         config=ScreeningConfig(penalty_threshold_years=threshold_years),
@@ -44,7 +45,7 @@ def screen_on_submit(
 
     def hook(uow: AbstractUnitOfWork, case: Case) -> None:
         now = utcnow()
-        result = screen(case, quota_limit, uow.cases.quota_used(), threshold_years, now)
+        result = screen(uow, case, quota_limit, threshold_years, now)
         uow.cases.store_screening(case.id, case.version, json.dumps(result.to_dict()), now)
 
     return hook
@@ -68,9 +69,7 @@ def screening_of(
             judged_at = row.get("screened_at")
         else:
             now = utcnow()
-            result = screen(
-                open_case(row, keys), quota_limit, uow.cases.quota_used(), threshold_years, now
-            ).to_dict()
+            result = screen(uow, open_case(row, keys), quota_limit, threshold_years, now).to_dict()
             judged_at = now
     result["case_version"] = row["version"]
     result["screened_at"] = judged_at

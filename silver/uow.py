@@ -14,6 +14,7 @@ class AbstractUnitOfWork(abc.ABC):
     users: Any
     cases: Any
     audit: Any
+    countries: Any
 
     def __init__(self) -> None:
         self._after_commit: list[Callable[[], None]] = []

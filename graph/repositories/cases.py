@@ -105,14 +105,8 @@ class CaseRepository:
         )
 
     def quota_used(self) -> int:
-        """Notices and diffusions approved so far (each approved case counts one)."""
-        record = self._tx.run(
-            """
-            MATCH (c:Case)
-            WHERE c.status IN ['approved', 'disseminated'] OR c.approved_at IS NOT NULL
-            RETURN count(c) AS n
-            """
-        ).single()
+        """Notices and diffusions approved so far (each approval counts one)."""
+        record = self._tx.run("MATCH (q:QuotaCounter {id: 'pilot'}) RETURN q.used AS n").single()
         return int(record["n"]) if record else 0
 
     def replace_projection(self, case_id: str, projection: Projection) -> None:
@@ -246,3 +240,78 @@ class CaseRepository:
             id=case_id,
         )
         return {"nodes": [dict(r) for r in nodes], "edges": [dict(r) for r in edges]}
+
+    def take_quota_slot(self, limit: int) -> int | None:
+        """Count one notice or diffusion against the quota, atomically: the counter's write
+        lock orders concurrent approvals, so two cannot both take the last slot. Returns the
+        number used after this one, or None when the quota is used up."""
+        record = self._tx.run(
+            """
+            MERGE (q:QuotaCounter {id: 'pilot'}) ON CREATE SET q.used = 0
+            SET q._lock = true REMOVE q._lock
+            WITH q WHERE q.used < $limit
+            SET q.used = q.used + 1
+            RETURN q.used AS used
+            """,
+            limit=limit,
+        ).single()
+        return int(record["used"]) if record else None
+
+    def add_decision(self, row: dict[str, Any]) -> None:
+        self._tx.run(
+            """
+            MATCH (c:Case {id: $row.case_id})
+            CREATE (c)-[:HAS_DECISION]->(d:Decision)
+            SET d = $row
+            """,
+            row=row,
+        )
+
+    def decisions(self, case_id: str) -> list[dict[str, Any]]:
+        rows = self._tx.run(
+            """
+            MATCH (:Case {id: $id})-[:HAS_DECISION]->(d:Decision)
+            RETURN properties(d) AS d ORDER BY d.at, d.seq
+            """,
+            id=case_id,
+        )
+        return [{k: _native(v) for k, v in r["d"].items()} for r in rows]
+
+    def add_kept_out(self, case_id: str, rows: list[dict[str, str]], at: Any) -> None:
+        self._tx.run(
+            """
+            MATCH (c:Case {id: $id})
+            UNWIND $rows AS r
+            MERGE (k:Country {code: r.country})
+            CREATE (c)-[:KEPT_OUT {rule: r.rule, risk: r.risk, at: $at}]->(k)
+            """,
+            id=case_id,
+            rows=rows,
+            at=at,
+        )
+
+    def queue(self, skip: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """Cases waiting for a screener: urgent ones first, then the oldest submission."""
+        where = "WHERE c.status IN ['submitted', 'awaiting_second_approval']"
+        total = self._tx.run(f"MATCH (c:Case) {where} RETURN count(c) AS n").single()
+        rows = self._tx.run(
+            f"""
+            MATCH (c:Case) {where}
+            OPTIONAL MATCH (c)-[:HAS_DECISION]->(d:Decision {{stage: 'first'}})
+            WITH c, d ORDER BY d.at DESC
+            WITH c, head(collect(d.by)) AS first_by
+            RETURN c {{.id, .number, .agency, .status, .urgency, .crime_types,
+                      .requested_instrument, .target_countries, .submitted_at,
+                      .subject_count, .asset_count, .screening, .screened_version,
+                      .version}} AS c, first_by
+            ORDER BY CASE c.urgency WHEN 'urgent' THEN 0 ELSE 1 END, c.submitted_at, c.number
+            SKIP $skip LIMIT $limit
+            """,
+            skip=skip,
+            limit=limit,
+        )
+        out = [
+            {**{k: _native(v) for k, v in r["c"].items()}, "first_approval_by": r["first_by"]}
+            for r in rows
+        ]
+        return out, int(total["n"]) if total else 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable, Iterator
 
@@ -17,9 +18,14 @@ pytestmark = pytest.mark.integration
 PASSWORD = "integration-test-password"
 
 
+# The suite approves many cases: a quota of its own, far above what the tests use (the race for
+# the last slot builds an app with a quota of exactly one slot left).
+TEST_QUOTA = "1000000"
+
+
 @pytest.fixture(scope="session")
 def app() -> Iterator[Flask]:
-    application = create_app()
+    application = create_app({**os.environ, "SILVER_QUOTA": TEST_QUOTA})
     application.config["TESTING"] = True
     yield application
     application.extensions["silver"].close()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
+from api.extensions import Services
 from tests.integration.conftest import Login
 from tests.support.cases import case_body
 
 
 def test_submit_screens_the_case_and_stores_the_judged_version(
-    client: FlaskClient, login: Login
+    client: FlaskClient, login: Login, svc: Services
 ) -> None:
     cw, om, screener, evaluator = (login("caseworker", "FIOD"), login("caseworker", "OM"),
                                    login("screener"), login("evaluator"))
@@ -33,7 +34,8 @@ def test_submit_screens_the_case_and_stores_the_judged_version(
     assert "MISUSE.DEATH_PENALTY" in {r["rule"] for r in rows["SG"]["reasons"]}
     assert rows["ES"]["transfer_basis"] == "eu_member"
     assert rows["GB"]["transfer_basis"] == "adequacy"
-    assert result["quota"]["limit"] == 9
+    assert result["quota"]["limit"] == svc.settings.quota
+    assert result["quota"]["remaining"] == svc.settings.quota - result["quota"]["used"]
 
     own = client.get(f"/api/v1/cases/{case['id']}/screening", headers=cw)
     assert own.status_code == 200 and "countries" not in own.json
