@@ -170,15 +170,17 @@ def blind_index(index_key: bytes, kind: str, normalised_value: str) -> str:
     return hmac.new(index_key, message, hashlib.sha256).hexdigest()
 
 
+def _key_id(public: Ed25519PublicKey) -> str:
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return "ed25519-" + hashlib.sha256(raw).hexdigest()[:16]
+
+
 class SigningKey:
     """The Ed25519 key that signs outgoing messages."""
 
     def __init__(self, private: Ed25519PrivateKey) -> None:
         self._private = private
-        public_raw = private.public_key().public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw
-        )
-        self.key_id = "ed25519-" + hashlib.sha256(public_raw).hexdigest()[:16]
+        self.key_id = _key_id(private.public_key())
 
     @classmethod
     def generate(cls) -> SigningKey:
@@ -214,13 +216,23 @@ class SigningKey:
         return self._private.sign(data)
 
 
-def verify_signature(public_pem: str, data: bytes, signature: bytes) -> bool:
+def _load_public(public_pem: str) -> Ed25519PublicKey:
     try:
         key = serialization.load_pem_public_key(public_pem.encode())
     except (ValueError, TypeError) as exc:
         raise CryptoError("the public key is not a readable PEM key") from exc
     if not isinstance(key, Ed25519PublicKey):
         raise CryptoError("the public key must be an Ed25519 key")
+    return key
+
+
+def public_key_id(public_pem: str) -> str:
+    """The key id a SigningKey has, from its public half (for reports that name the key)."""
+    return _key_id(_load_public(public_pem))
+
+
+def verify_signature(public_pem: str, data: bytes, signature: bytes) -> bool:
+    key = _load_public(public_pem)
     try:
         key.verify(signature, data)
     except InvalidSignature:

@@ -1,0 +1,210 @@
+"""How a signed message leaves Silver: into an outbox directory, or to an HTTP gateway.
+
+A transport only moves bytes; it never builds or changes them. Each says what went wrong in
+one of two ways, so the caller knows whether to try again: TransientError (the gateway or the
+network may recover: retry with back-off) or PermanentError (the gateway refused this message:
+retrying the same bytes cannot help).
+
+Both are idempotent on the message id: the outbox keeps one pair of files per id, and the
+gateway receives the id as `Idempotency-Key`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import os
+import re
+import tempfile
+from abc import ABC, abstractmethod
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REASON_LIMIT = 500
+RECEIPT_LIMIT = 200
+RESPONSE_LIMIT = 64 * 1024
+RETRYABLE_CLIENT_STATUSES = frozenset({408, 425, 429})
+
+_MESSAGE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+
+
+class TransientError(Exception):
+    """The message may go through later: a 5xx, a timeout, a refused or broken connection."""
+
+
+class PermanentError(Exception):
+    """The message was refused; `reason` is the gateway's own words, at most 500 characters."""
+
+    def __init__(self, reason: str, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+
+
+class Transport(ABC):
+    """Delivers one signed message; returns a short receipt."""
+
+    @abstractmethod
+    def send(self, message_id: str, data: bytes, signature_b64: str, key_id: str) -> str: ...
+
+
+def _check_message_id(message_id: str) -> None:
+    """The id becomes a file name and a header, so it may not carry a path or a line break."""
+    if not _MESSAGE_ID.fullmatch(message_id):
+        raise ValueError(f"message id {message_id!r} is not a plain identifier")
+
+
+# --- Outbox -------------------------------------------------------------------------------------
+
+
+def _fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Readers see the old file or the whole new one, never a part, even after a crash."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_directory(path.parent)
+
+
+class OutboxTransport(Transport):
+    """Writes `<message_id>.json` (the exact bytes) and `<message_id>.sig` (base64 text).
+
+    The signature is written first and the message last, so a `.json` that exists always has
+    its `.sig`; a send cut off in between leaves only a `.sig`, which the retry completes.
+    Sending an id again with the same bytes changes nothing; with other bytes it is refused
+    (PermanentError), because the pair already delivered must not be replaced. The key id is
+    not written: the signing-key endpoint publishes it. Files are 0600 in a 0700 directory.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+
+    def send(self, message_id: str, data: bytes, signature_b64: str, key_id: str) -> str:
+        _check_message_id(message_id)
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        message_path = self.directory / f"{message_id}.json"
+        signature_path = self.directory / f"{message_id}.sig"
+        if message_path.exists():
+            if message_path.read_bytes() != data:
+                raise PermanentError(f"message {message_id} is in the outbox with other content")
+            return str(message_path)
+        _write_atomically(signature_path, signature_b64.encode("ascii"))
+        _write_atomically(message_path, data)
+        return str(message_path)
+
+
+# --- HTTP gateway -------------------------------------------------------------------------------
+
+
+def _reason(status: int, body: bytes) -> str:
+    """The gateway's reason: a problem+json `detail` (or `title`), else the body text."""
+    text = body.decode("utf-8", errors="replace").strip()
+    with contextlib.suppress(ValueError):
+        problem = json.loads(text)
+        if isinstance(problem, dict):
+            for name in ("detail", "title"):
+                value = problem.get(name)
+                if isinstance(value, str) and value.strip():
+                    text = value.strip()
+                    break
+    return (text or f"HTTP {status} without a reason")[:REASON_LIMIT]
+
+
+def _receipt(status: int, body: bytes) -> str:
+    """The gateway's `receipt` (or `id`) from a JSON answer, else the HTTP status."""
+    with contextlib.suppress(ValueError):
+        answer = json.loads(body.decode("utf-8", errors="replace"))
+        if isinstance(answer, dict):
+            for name in ("receipt", "id"):
+                value = answer.get(name)
+                if isinstance(value, str | int) and str(value).strip():
+                    return str(value).strip()[:RECEIPT_LIMIT]
+    return f"HTTP {status}"
+
+
+class HttpTransport(Transport):
+    """POSTs the exact bytes to the gateway, signed in headers, keyed by the message id.
+
+    2xx is delivered; 5xx, 408, 425, 429, timeouts and connection failures are transient;
+    any other status (other 4xx, and 1xx/3xx: redirects are not followed, because a redirected
+    POST may lose its body) is permanent. `timeout` bounds each socket operation.
+    """
+
+    def __init__(self, url: str, timeout: float = 10) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"gateway URL {url!r} must be an http:// or https:// URL")
+        if timeout <= 0:
+            raise ValueError("the gateway timeout must be positive")
+        self.url = url
+        self.timeout = timeout
+        self._scheme = parts.scheme
+        self._host = parts.hostname
+        self._port = parts.port
+        self._target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+    def _connection(self) -> http.client.HTTPConnection:
+        if self._scheme == "https":
+            return http.client.HTTPSConnection(self._host, self._port, timeout=self.timeout)
+        return http.client.HTTPConnection(self._host, self._port, timeout=self.timeout)
+
+    def _post(self, headers: dict[str, str], data: bytes) -> tuple[int, bytes]:
+        connection = self._connection()
+        try:
+            connection.request("POST", self._target, body=data, headers=headers)
+            with connection.getresponse() as response:
+                return response.status, response.read(RESPONSE_LIMIT)
+        except TimeoutError as exc:
+            raise TransientError(f"gateway timed out after {self.timeout:g} s") from exc
+        except (OSError, http.client.HTTPException) as exc:
+            raise TransientError(f"gateway unreachable: {str(exc) or type(exc).__name__}") from exc
+        finally:
+            connection.close()
+
+    def send(self, message_id: str, data: bytes, signature_b64: str, key_id: str) -> str:
+        _check_message_id(message_id)
+        headers = {
+            "Content-Type": "application/json",
+            "Accept": "application/json, application/problem+json",
+            "Idempotency-Key": message_id,
+            "X-Silver-Key-Id": key_id,
+            "X-Silver-Signature": signature_b64,
+        }
+        status, body = self._post(headers, data)
+        if 200 <= status < 300:
+            return _receipt(status, body)
+        if status >= 500 or status in RETRYABLE_CLIENT_STATUSES:
+            raise TransientError(f"gateway answered {status}: {_reason(status, body)}")
+        raise PermanentError(_reason(status, body), status)
+
+
+def make_transport(
+    name: str, outbox_dir: Path, gateway_url: str | None, timeout: float = 10
+) -> Transport:
+    """The transport that SILVER_TRANSPORT names, or a ValueError that says what to set."""
+    if name == "outbox":
+        return OutboxTransport(outbox_dir)
+    if name == "http":
+        if not gateway_url:
+            raise ValueError("SILVER_TRANSPORT is 'http', so SILVER_GATEWAY_URL must be set")
+        try:
+            return HttpTransport(gateway_url, timeout)
+        except ValueError as exc:
+            raise ValueError(f"SILVER_GATEWAY_URL: {exc}") from None
+    raise ValueError(f"SILVER_TRANSPORT must be 'outbox' or 'http', not {name!r}")
