@@ -67,9 +67,17 @@ def _register_blueprints(api: Api) -> None:
     from api.auth.routes import blp as auth_blp
     from api.cases.routes import blp as cases_blp
     from api.countries.routes import blp as countries_blp
+    from api.dissemination.routes import blp as dissemination_blp
     from api.health import blp as health_blp
     from api.screening.routes import blp as screening_blp
 
-    blueprints: list[Any] = [health_blp, auth_blp, cases_blp, countries_blp, screening_blp]
+    blueprints: list[Any] = [
+        health_blp,
+        auth_blp,
+        cases_blp,
+        countries_blp,
+        screening_blp,
+        dissemination_blp,
+    ]
     for blp in blueprints:
         api.register_blueprint(blp)

@@ -1,8 +1,9 @@
-"""The command line: `flask --app wsgi users|graph|audit|keys ...`."""
+"""The command line: `flask --app wsgi users|graph|audit|keys|demo|messages ...`."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -145,6 +146,46 @@ def demo_load(password_stdin: bool) -> None:
     )
 
 
+messages_cli = AppGroup("messages", help="Signed messages (the outbox, or what a recipient got).")
+
+
+@messages_cli.command("verify")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--signature",
+    type=click.Path(path_type=Path),
+    help="The base64 signature file (default: the .sig beside the message).",
+)
+@click.option(
+    "--public-key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The sender's public key in PEM (GET /api/v1/signing-key); default: this "
+    "installation's own key.",
+)
+def messages_verify(
+    files: tuple[Path, ...], signature: Path | None, public_key: Path | None
+) -> None:
+    """Check the Ed25519 signature of each message FILE over its exact bytes."""
+    from silver.messages import verify_file
+
+    if signature is not None and len(files) > 1:
+        click.echo("error: --signature goes with exactly one message file", err=True)
+        sys.exit(2)
+    pem = public_key.read_text() if public_key else services().keys.signing.public_pem()
+    failed = 0
+    for path in files:
+        report = verify_file(path, pem, signature)
+        if report.ok:
+            click.echo(
+                f"OK {path}: message {report.message_id} to {report.recipient}, "
+                f"signed by {report.key_id}"
+            )
+        else:
+            failed += 1
+            click.echo(f"FAILED {path}: {report.problem}", err=True)
+    sys.exit(1 if failed else 0)
+
+
 def register_cli(app: Flask) -> None:
-    for group in (users_cli, graph_cli, audit_cli, keys_cli, demo_cli):
+    for group in (users_cli, graph_cli, audit_cli, keys_cli, demo_cli, messages_cli):
         app.cli.add_command(group)

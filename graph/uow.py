@@ -9,6 +9,7 @@ import neo4j
 from graph.repositories.audit import AuditRepository
 from graph.repositories.cases import CaseRepository
 from graph.repositories.countries import CountryRepository
+from graph.repositories.dissemination import DisseminationRepository
 from graph.repositories.keyring import KeyringRepository
 from graph.repositories.users import UserRepository
 from silver.uow import AbstractUnitOfWork
@@ -31,6 +32,7 @@ class Neo4jUnitOfWork(AbstractUnitOfWork):
         self.keyring = KeyringRepository(self._tx)
         self.cases = CaseRepository(self._tx)
         self.countries = CountryRepository(self._tx)
+        self.disseminations = DisseminationRepository(self._tx)
         return self
 
     def __exit__(

@@ -42,6 +42,10 @@ class Settings:
     token_ttl_seconds: int
     lockout_threshold: int
     lockout_seconds: int
+    retry_intervals: tuple[int, ...] = (10, 30, 120, 600, 1800)
+    gateway_timeout_seconds: float = 10.0
+    response_days_other: int = 30
+    message_ttl_days: int = 365
     max_body_bytes: int = 1024 * 1024
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -95,6 +99,21 @@ def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str,
     if value not in allowed:
         raise ConfigError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
     return value
+
+
+def _intervals(env: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        values = tuple(int(part) for part in raw.split(","))
+    except ValueError:
+        raise ConfigError(
+            f"{name} must be seconds separated by commas (e.g. 10,30,120), got {raw!r}"
+        ) from None
+    if any(v < 0 for v in values):
+        raise ConfigError(f"{name} must not hold negative seconds, got {raw!r}")
+    return values
 
 
 def _opt(env: Mapping[str, str], name: str) -> str | None:
@@ -159,4 +178,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         token_ttl_seconds=_int(env, "SILVER_TOKEN_TTL_SECONDS", 8 * 3600, 60),
         lockout_threshold=_int(env, "SILVER_LOCKOUT_THRESHOLD", 5, 1),
         lockout_seconds=_int(env, "SILVER_LOCKOUT_SECONDS", 15 * 60, 1),
+        retry_intervals=_intervals(env, "SILVER_RETRY_INTERVALS", (10, 30, 120, 600, 1800)),
+        gateway_timeout_seconds=_float(env, "SILVER_GATEWAY_TIMEOUT_SECONDS", 10.0),
+        response_days_other=_int(env, "SILVER_RESPONSE_DAYS_OTHER", 30, 1),
+        message_ttl_days=_int(env, "SILVER_MESSAGE_TTL_DAYS", 365, 1),
     )

@@ -180,3 +180,9 @@ def update_profile(
             "version": version,
         }
     )
+
+
+def profile_of(uow: AbstractUnitOfWork, code: str) -> CountryProfile | None:
+    """One country's stored profile, inside the caller's transaction."""
+    row = uow.countries.get(code)
+    return _profile(row) if row else None

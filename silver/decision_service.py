@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from screening.decisions import DecisionRequest, FirstApproval, Ruling, rule_on
-from silver import access
+from silver import access, dissemination
 from silver.audit import AuditEvent
 from silver.cases import Status
 from silver.errors import Conflict, Forbidden, PreconditionFailed
@@ -55,8 +55,10 @@ def decide(
     keys: KeyMaterial,
     quota_limit: int,
     threshold_years: float,
-    on_approved: Callable[[str], None] | None = None,
+    enqueue: Callable[[list[str]], None] | None = None,
 ) -> dict[str, Any]:
+    """Decide on a case. An approval records a queued Notice per recipient in the same
+    transaction and hands their ids to `enqueue` once it has committed."""
     if user.role is not Role.SCREENER:
         raise Forbidden("only a screener decides on a case")
     now = utcnow()
@@ -129,8 +131,10 @@ def decide(
                 },
             )
         )
-        if ruling.approves and on_approved is not None:
-            uow.after_commit(lambda: on_approved(case_id))
+        if ruling.approves:
+            notice_ids = dissemination.plan(uow, case_id, ruling, decision["id"], now)
+            if enqueue is not None:
+                uow.after_commit(lambda: enqueue(notice_ids))
         uow.commit()
     return {
         **decision,

@@ -128,6 +128,11 @@ def _reseal(case_id: str, wrapped_key: str, body: dict[str, Any], keys: KeyMater
     return _seal(crypto.unwrap_data_key(keys.master, wrapped_key, _owner(case_id)), case_id, body)
 
 
+def reseal_body(row: dict[str, Any], keys: KeyMaterial, body: dict[str, Any]) -> str:
+    """The case's content sealed again after a change (e.g. an asset a country reported)."""
+    return _reseal(row["id"], row["wrapped_key"], body, keys)
+
+
 def load_row(uow: AbstractUnitOfWork, case_id: str, for_update: bool = False) -> dict[str, Any]:
     row = uow.cases.get(case_id, for_update=for_update)
     if row is None or row.get("purged_at") is not None:

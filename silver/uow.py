@@ -15,6 +15,7 @@ class AbstractUnitOfWork(abc.ABC):
     cases: Any
     audit: Any
     countries: Any
+    disseminations: Any
 
     def __init__(self) -> None:
         self._after_commit: list[Callable[[], None]] = []

@@ -1,22 +1,32 @@
 """The rq worker process: `python -m silver.worker` (started by `make run`).
 
 Listens on the `silver` queue with the scheduler enabled, so retries with back-off and
-scheduled jobs run. Jobs make their own Neo4j driver inside the work horse (see silver/jobs.py).
+scheduled jobs run. On start it re-enqueues every dissemination still queued (a worker killed
+mid-send leaves one behind) and schedules the overdue check. Jobs make their own Neo4j driver
+inside the work horse (see silver/jobs.py).
 """
 
 from __future__ import annotations
+
+import logging
+from datetime import timedelta
 
 import redis
 from rq import Queue, Worker
 
 from silver.config import load_settings
+from silver.jobs import QUEUE_NAME, resume, schedule_overdue
 
-QUEUE_NAME = "silver"
+log = logging.getLogger("silver.worker")
 
 
 def main() -> None:
+    logging.basicConfig(level=logging.INFO)
     settings = load_settings()
     connection = redis.Redis.from_url(settings.redis_url)
+    resumed = resume(connection, settings)
+    log.info("re-enqueued %d queued disseminations", resumed)
+    schedule_overdue(connection, timedelta(seconds=0))
     worker = Worker([Queue(QUEUE_NAME, connection=connection)], connection=connection)
     worker.work(with_scheduler=True)
 

@@ -15,7 +15,7 @@ from api.screening.schemas import (
 )
 from api.security import BEARER, current_user, requires
 from screening.decisions import DecisionRequest
-from silver import decision_service
+from silver import decision_service, jobs
 from silver.users import Role
 
 blp = Blueprint(
@@ -73,6 +73,7 @@ def decide(body: dict[str, Any], case_id: str) -> Any:
         svc.keys,
         svc.settings.quota,
         svc.settings.penalty_threshold_years,
+        enqueue=lambda ids: jobs.enqueue_notices(svc.redis, svc.settings, ids),
     )
     return result, 201, {"ETag": f'"{result["case_version"]}"'}
 

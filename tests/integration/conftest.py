@@ -19,13 +19,14 @@ PASSWORD = "integration-test-password"
 
 
 # The suite approves many cases: a quota of its own, far above what the tests use (the race for
-# the last slot builds an app with a quota of exactly one slot left).
-TEST_QUOTA = "1000000"
+# the last slot builds an app with a quota of exactly one slot left). Retries of a delivery
+# follow at once, so an in-process burst worker runs them.
+TEST_ENV = {"SILVER_QUOTA": "1000000", "SILVER_RETRY_INTERVALS": "0,0,0"}
 
 
 @pytest.fixture(scope="session")
 def app() -> Iterator[Flask]:
-    application = create_app({**os.environ, "SILVER_QUOTA": TEST_QUOTA})
+    application = create_app({**os.environ, **TEST_ENV})
     application.config["TESTING"] = True
     yield application
     application.extensions["silver"].close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask.testing import FlaskClient
 
 from tests.integration.conftest import Login
@@ -41,14 +43,16 @@ def test_a_screener_reviews_a_profile_and_every_version_is_kept(
         == 428
     )
 
+    score = ((before.json["profile"]["cpi_score"] or 0) + 1) % 101
+    note = f"Reviewed for the pilot ({uuid.uuid4().hex[:8]})."
     changed = client.put(
         "/api/v1/countries/AQ/profile",
-        json={"cpi_score": 55, "cpi_year": 2024, "notes": "Reviewed for the pilot."},
+        json={"cpi_score": score, "notes": note, "eu_member": False},
         headers={**screener, "If-Match": etag},
     )
     assert changed.status_code == 200, changed.json
     profile = changed.json["profile"]
-    assert profile["cpi_score"] == 55 and profile["notes"] == "Reviewed for the pilot."
+    assert profile["cpi_score"] == score and profile["notes"] == note
     assert profile["reviewed_by"] == screener["X-Test-User"]
     assert profile["reviewed_at"] is not None
     assert profile["eu_member"] is before.json["profile"]["eu_member"], "omitted fields stay"
@@ -63,8 +67,8 @@ def test_a_screener_reviews_a_profile_and_every_version_is_kept(
     history = client.get("/api/v1/countries/AQ/profile/history", headers=screener).json
     assert history[0]["version"] == changed.json["version"]
     assert history[0]["by"] == screener["X-Test-User"]
-    assert history[0]["changed"] == ["cpi_score", "cpi_year", "notes"]
-    assert history[0]["profile"]["notes"] == "Reviewed for the pilot."
+    assert history[0]["changed"] == ["cpi_score", "notes"], "eu_member did not change"
+    assert history[0]["profile"]["notes"] == note
     assert history[-1]["version"] == 1, "the seed version is part of the history"
     assert [h["version"] for h in history] == sorted((h["version"] for h in history), reverse=True)
 

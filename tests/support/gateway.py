@@ -69,7 +69,9 @@ class Gateway:
 
     `reject_with=(status, reason)` refuses every new key with that status; the reason is the
     problem's `detail`, or the whole body as text/plain when `problem_json` is False.
-    `delay` is the time (seconds) it waits before answering any request.
+    `delay` is the time (seconds) it waits before answering any request;
+    `hold_after_accept` the time it waits after it has accepted a new message and before it
+    answers (a sender killed meanwhile never learns that its message arrived).
     """
 
     def __init__(
@@ -80,12 +82,14 @@ class Gateway:
         reject_with: tuple[int, str] | None = None,
         problem_json: bool = True,
         delay: float = 0.0,
+        hold_after_accept: float = 0.0,
     ) -> None:
         self.public_pem = public_pem
         self.fail_first = fail_first
         self.reject_with = reject_with
         self.problem_json = problem_json
         self.delay = delay
+        self.hold_after_accept = hold_after_accept
         self.accepted: dict[str, bytes] = {}
         self.receipts: dict[str, str] = {}
         self.key_ids: dict[str, str] = {}
@@ -147,7 +151,10 @@ class Gateway:
             self.accepted[key] = body
             self.key_ids[key] = key_id or ""
             self.receipts[key] = f"gw-{len(self.accepted)}-{key}"
-            return 200, {"receipt": self.receipts[key]}, "application/json"
+            receipt = self.receipts[key]
+        if self.hold_after_accept:
+            self._stopping.wait(self.hold_after_accept)
+        return 200, {"receipt": receipt}, "application/json"
 
     def _refusal(self, key: str, signature: str | None, body: bytes) -> tuple[int, Any, str] | None:
         if self.attempts[key] <= self.fail_first:

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.cases.schemas import AssetSchema
+from api.dissemination.schemas import (
+    DisseminationSchema,
+    OutcomeBodySchema,
+    OutcomeSchema,
+    OverdueQuerySchema,
+    OverdueSchema,
+    SigningKeySchema,
+)
+from api.extensions import services
+from api.security import BEARER, current_user, requires
+from silver import dissemination, jobs, outcomes
+from silver.users import Role
+
+blp = Blueprint(
+    "dissemination",
+    __name__,
+    url_prefix="/api/v1",
+    description="Signed messages to the recipients, and the countries' answers",
+)
+_asset_schema = AssetSchema()
+
+
+@blp.route("/cases/<string:case_id>/disseminations", methods=["GET"])
+@blp.doc(security=BEARER)
+@blp.response(200, DisseminationSchema(many=True))
+@requires(Role.CASEWORKER, Role.SCREENER)
+def disseminations(case_id: str) -> Any:
+    """One row per recipient: status, attempts, the last error, when it was sent and when an
+    answer is due."""
+    return dissemination.disseminations_of(case_id, current_user(), services().uow())
+
+
+@blp.route("/cases/<string:case_id>/disseminations/<string:recipient>/retry", methods=["POST"])
+@blp.doc(security=BEARER)
+@blp.response(202, DisseminationSchema)
+@blp.alt_response(409, description="The dissemination has not failed")
+@requires(Role.SCREENER)
+def retry(case_id: str, recipient: str) -> Any:
+    """Send a failed recipient's message again (the same message and message id)."""
+    svc = services()
+    return dissemination.retry(
+        case_id,
+        recipient,
+        current_user(),
+        svc.uow(),
+        lambda ids: jobs.enqueue_notices(svc.redis, svc.settings, ids),
+    ), 202
+
+
+@blp.route("/disseminations", methods=["GET"])
+@blp.doc(security=BEARER)
+@blp.arguments(OverdueQuerySchema, location="query")
+@blp.response(200, OverdueSchema(many=True))
+@requires(Role.CASEWORKER, Role.SCREENER)
+def overdue(query: dict[str, Any]) -> Any:
+    """Recipients whose answer is overdue: across the caseworker's agency's cases (a screener:
+    all cases)."""
+    return dissemination.overdue(current_user(), services().uow())
+
+
+@blp.route("/signing-key", methods=["GET"])
+@blp.doc(security=BEARER)
+@blp.response(200, SigningKeySchema)
+@requires()
+def signing_key() -> Any:
+    """The public key that verifies every message Silver sends."""
+    signing = services().keys.signing
+    return {
+        "key_id": signing.key_id,
+        "algorithm": "Ed25519",
+        "public_key_pem": signing.public_pem(),
+    }
+
+
+@blp.route("/cases/<string:case_id>/outcomes")
+class Outcomes(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(OutcomeBodySchema)
+    @blp.response(201, OutcomeSchema)
+    @requires(Role.CASEWORKER, Role.SCREENER)
+    def post(self, body: dict[str, Any], case_id: str) -> Any:
+        """Record a country's answer (owning caseworker or screener). Only a country that
+        received the case can answer (422 otherwise); a `new_asset` is validated like intake."""
+        svc = services()
+        if body.get("new_asset") is not None:
+            body["new_asset"] = dict(_asset_schema.dump(body["new_asset"]))
+        return outcomes.record_outcome(case_id, body, current_user(), svc.uow(), svc.keys)
+
+    @blp.doc(security=BEARER)
+    @blp.response(200, OutcomeSchema(many=True))
+    @requires(Role.CASEWORKER, Role.SCREENER)
+    def get(self, case_id: str) -> Any:
+        """Every answer, in the order reported."""
+        svc = services()
+        return outcomes.outcomes_of(case_id, current_user(), svc.uow(), svc.keys)

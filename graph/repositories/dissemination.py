@@ -1,0 +1,207 @@
+"""Notices (one per recipient of a dissemination) and the outcomes countries report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import neo4j
+
+
+def _native(value: Any) -> Any:
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+def _plain(record: Any, key: str) -> dict[str, Any]:
+    return {k: _native(v) for k, v in record[key].items()}
+
+
+class DisseminationRepository:
+    def __init__(self, tx: neo4j.Transaction) -> None:
+        self._tx = tx
+
+    def add_notices(self, case_id: str, rows: list[dict[str, Any]]) -> None:
+        """Record each recipient's Notice (status queued) and the countries it reaches."""
+        self._tx.run(
+            """
+            MATCH (c:Case {id: $case_id})
+            UNWIND $rows AS r
+            CREATE (c)-[:DISSEMINATED_AS]->(n:Notice)
+            SET n = r.props
+            WITH n, r
+            UNWIND r.countries AS code
+            MERGE (k:Country {code: code})
+            CREATE (n)-[:SENT_TO]->(k)
+            """,
+            case_id=case_id,
+            rows=rows,
+        )
+
+    def get(self, notice_id: str, for_update: bool = False) -> dict[str, Any] | None:
+        lock = "SET n._lock = true REMOVE n._lock" if for_update else ""
+        record = self._tx.run(
+            f"MATCH (n:Notice {{id: $id}}) {lock} RETURN properties(n) AS n", id=notice_id
+        ).single()
+        return _plain(record, "n") if record else None
+
+    def by_recipient(self, case_id: str, recipient: str) -> dict[str, Any] | None:
+        record = self._tx.run(
+            """
+            MATCH (:Case {id: $case_id})-[:DISSEMINATED_AS]->(n:Notice {recipient: $recipient})
+            SET n._lock = true REMOVE n._lock
+            RETURN properties(n) AS n
+            """,
+            case_id=case_id,
+            recipient=recipient,
+        ).single()
+        return _plain(record, "n") if record else None
+
+    def update(self, notice_id: str, changes: dict[str, Any]) -> None:
+        self._tx.run("MATCH (n:Notice {id: $id}) SET n += $changes", id=notice_id, changes=changes)
+
+    def of_case(self, case_id: str) -> list[dict[str, Any]]:
+        rows = self._tx.run(
+            """
+            MATCH (:Case {id: $case_id})-[:DISSEMINATED_AS]->(n:Notice)
+            OPTIONAL MATCH (n)-[:SENT_TO]->(k:Country)
+            WITH n, k ORDER BY k.code
+            RETURN properties(n) AS n, collect(k.code) AS countries
+            ORDER BY n.recipient
+            """,
+            case_id=case_id,
+        )
+        return [{**_plain(r, "n"), "countries": list(r["countries"])} for r in rows]
+
+    def all_delivered(self, case_id: str) -> bool:
+        record = self._tx.run(
+            """
+            MATCH (:Case {id: $case_id})-[:DISSEMINATED_AS]->(n:Notice)
+            RETURN count(n) > 0 AND all(s IN collect(n.status) WHERE s IN ['sent', 'acknowledged'])
+                   AS done
+            """,
+            case_id=case_id,
+        ).single()
+        return bool(record and record["done"])
+
+    def queued_ids(self) -> list[str]:
+        rows = self._tx.run("MATCH (n:Notice {status: 'queued'}) RETURN n.id AS id ORDER BY id")
+        return [str(r["id"]) for r in rows]
+
+    def overdue(self, agency: str | None, now: Any) -> list[dict[str, Any]]:
+        """Recipients whose answer window has passed without an answer."""
+        rows = self._tx.run(
+            """
+            MATCH (c:Case)-[:DISSEMINATED_AS]->(n:Notice {status: 'sent'})
+            WHERE n.due_by < $now AND ($agency IS NULL OR c.agency = $agency)
+              AND c.purged_at IS NULL
+            RETURN properties(n) AS n, c.number AS case_number, c.agency AS agency
+            ORDER BY n.due_by
+            """,
+            agency=agency,
+            now=now,
+        )
+        return [
+            {**_plain(r, "n"), "case_number": r["case_number"], "agency": r["agency"]} for r in rows
+        ]
+
+    def mark_overdue(self, now: Any) -> int:
+        record = self._tx.run(
+            """
+            MATCH (n:Notice {status: 'sent'})
+            WHERE n.due_by < $now AND NOT coalesce(n.overdue, false)
+            SET n.overdue = true, n.overdue_since = $now
+            RETURN count(n) AS n
+            """,
+            now=now,
+        ).single()
+        return int(record["n"]) if record else 0
+
+    def recipients_reaching(self, case_id: str, country: str) -> list[dict[str, Any]]:
+        """The delivered Notices of the case that reached `country`."""
+        rows = self._tx.run(
+            """
+            MATCH (:Case {id: $case_id})-[:DISSEMINATED_AS]->(n:Notice)-[:SENT_TO]->
+                  (:Country {code: $country})
+            WHERE n.status IN ['sent', 'acknowledged']
+            RETURN properties(n) AS n
+            """,
+            case_id=case_id,
+            country=country,
+        )
+        return [_plain(r, "n") for r in rows]
+
+    def add_outcome(self, row: dict[str, Any], asset_uid: str | None) -> None:
+        self._tx.run(
+            """
+            MATCH (c:Case {id: $row.case_id})
+            MERGE (k:Country {code: $row.country})
+            CREATE (c)-[:HAS_OUTCOME]->(o:Outcome)<-[:REPORTED]-(k)
+            SET o = $row
+            WITH o
+            OPTIONAL MATCH (a:Asset {uid: $asset_uid})
+            FOREACH (_ IN CASE WHEN a IS NULL THEN [] ELSE [1] END | CREATE (o)-[:CONCERNS]->(a))
+            """,
+            row=row,
+            asset_uid=asset_uid,
+        )
+
+    def acknowledge(self, case_id: str, country: str, at: Any) -> None:
+        """The first answer from a country acknowledges the Notice that reached it."""
+        self._tx.run(
+            """
+            MATCH (:Case {id: $case_id})-[:DISSEMINATED_AS]->(n:Notice {status: 'sent'})
+                  -[:SENT_TO]->(:Country {code: $country})
+            SET n.status = 'acknowledged', n.acknowledged_at = $at, n.overdue = false
+            """,
+            case_id=case_id,
+            country=country,
+            at=at,
+        )
+
+    def outcomes(self, case_id: str) -> list[dict[str, Any]]:
+        rows = self._tx.run(
+            """
+            MATCH (:Case {id: $case_id})-[:HAS_OUTCOME]->(o:Outcome)
+            RETURN properties(o) AS o
+            ORDER BY o.reported_on, o.recorded_at
+            """,
+            case_id=case_id,
+        )
+        return [_plain(r, "o") for r in rows]
+
+    def add_asset(
+        self,
+        case_id: str,
+        asset: dict[str, Any],
+        identifiers: list[dict[str, Any]],
+        countries: list[dict[str, Any]],
+        reported_by: str,
+    ) -> None:
+        """Project an asset a country reported into the case's graph, linked to that country."""
+        self._tx.run(
+            """
+            MATCH (c:Case {id: $case_id})
+            CREATE (n:Asset {uid: $a.uid, case_id: $case_id, type: $a.type,
+                             value_amount: $a.value_amount, value_currency: $a.value_currency})
+            SET n:$($a.labels)
+            CREATE (c)-[:HAS_ASSET]->(n)
+            MERGE (k:Country {code: $reported_by})
+            CREATE (k)-[:REPORTED_ASSET]->(n)
+            WITH n
+            UNWIND $identifiers AS r
+            MERGE (i:Identifier {index: r.index}) ON CREATE SET i.kind = r.kind
+            MERGE (n)-[:HAS_IDENTIFIER]->(i)
+            """,
+            case_id=case_id,
+            a=asset,
+            identifiers=identifiers,
+            reported_by=reported_by,
+        )
+        self._tx.run(
+            """
+            UNWIND $rows AS r
+            MATCH (n:Asset {uid: r.node})
+            MERGE (k:Country {code: r.code})
+            CREATE (n)-[:$(r.type)]->(k)
+            """,
+            rows=countries,
+        )

@@ -1,0 +1,358 @@
+"""Dissemination: one signed message per recipient, delivered exactly once.
+
+An approval records one `Notice` per recipient (status `queued`) in its own transaction; the
+jobs are enqueued only after it commits. A delivery attempt then runs in three steps:
+
+1. In a transaction, build and sign the message once and store its exact bytes (sealed with
+   the case's key) on the Notice, counting the attempt. A retry re-sends exactly these bytes.
+2. Send them with the configured transport, outside any transaction. The message id is the
+   idempotency key: the gateway (and the outbox, by file name) keeps one copy per id.
+3. In a transaction, mark the Notice sent, give it its answer window (`due_by`), write the
+   LED art. 25 transfer record to the audit trail, and when every recipient has its message,
+   the case becomes `disseminated`.
+
+A worker that dies between 2 and 3 leaves the Notice `queued`; it is sent again on restart and
+the gateway recognises the id, so the recipient still holds exactly one message.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from screening.decisions import GENERAL_SECRETARIAT, Ruling
+from silver import access, messages
+from silver.audit import AuditEvent
+from silver.cases import REQUESTER, Status
+from silver.config import Settings
+from silver.country_service import profile_of
+from silver.errors import Conflict, Forbidden, NotFound
+from silver.intake import history_json, load_row, open_case, seal_text, unseal_text, utcnow
+from silver.keys import KeyMaterial
+from silver.transport import PermanentError, TransientError, Transport
+from silver.uow import AbstractUnitOfWork
+from silver.users import Role, User
+from silver.windows import ResponseWindows, due_by, is_overdue
+
+SYSTEM_ACTOR = "system:dissemination"
+MESSAGE_ROUND = 1  # a case is approved once; a screener's retry re-sends the same message
+NOTICE_STATUSES = ("queued", "sent", "failed", "acknowledged")
+
+UowFactory = Callable[[], AbstractUnitOfWork]
+
+
+def _message_context(notice_id: str) -> str:
+    return f"notice:{notice_id}/message"
+
+
+def plan(
+    uow: AbstractUnitOfWork, case_id: str, ruling: Ruling, decision_id: str, now: datetime
+) -> list[str]:
+    """Record a queued Notice for each recipient of an approval; returns their ids."""
+    rows: list[dict[str, Any]] = []
+    for recipient in ruling.recipients:
+        notice_id = str(uuid.uuid4())
+        reached = list(ruling.reached) if recipient == GENERAL_SECRETARIAT else [recipient]
+        rows.append(
+            {
+                "countries": reached,
+                "props": {
+                    "id": notice_id,
+                    "case_id": case_id,
+                    "decision_id": decision_id,
+                    "recipient": recipient,
+                    "instrument": ruling.instrument,
+                    "status": "queued",
+                    "attempts": 0,
+                    "retry_base": 0,
+                    "last_error": None,
+                    "message_id": messages.message_id_for(case_id, recipient, MESSAGE_ROUND),
+                    "queued_at": now,
+                    "overdue": False,
+                    "transfer_bases": [
+                        f"{code}:{ruling.transfer_bases.get(code, 'eu_member')}" for code in reached
+                    ],
+                },
+            }
+        )
+    uow.disseminations.add_notices(case_id, rows)
+    return [row["props"]["id"] for row in rows]
+
+
+class Delivery:
+    """What an attempt needs besides the database: keys, transport and configuration."""
+
+    def __init__(self, settings: Settings, keys: KeyMaterial, transport: Transport) -> None:
+        self.settings = settings
+        self.keys = keys
+        self.transport = transport
+
+    @property
+    def max_attempts(self) -> int:
+        return len(self.settings.retry_intervals) + 1
+
+    @property
+    def windows(self) -> ResponseWindows:
+        return ResponseWindows(other_days=self.settings.response_days_other)
+
+
+def deliver(notice_id: str, uow_factory: UowFactory, delivery: Delivery) -> str:
+    """One delivery attempt. Returns `sent`, `failed` or `skipped` (nothing to do); raises
+    TransientError when the attempt should be retried later."""
+    prepared = _prepare(notice_id, uow_factory(), delivery)
+    if prepared is None:
+        return "skipped"
+    notice, data, signature, key_id = prepared
+    try:
+        receipt = delivery.transport.send(notice["message_id"], data, signature, key_id)
+    except PermanentError as err:
+        _fail(notice_id, uow_factory(), err.reason, permanent=True)
+        return "failed"
+    except TransientError as err:
+        attempts = int(notice["attempts"]) - int(notice.get("retry_base") or 0)
+        if attempts >= delivery.max_attempts:
+            _fail(
+                notice_id,
+                uow_factory(),
+                f"gave up after {attempts} attempts; last error: {err}",
+                permanent=False,
+            )
+            return "failed"
+        _note_error(notice_id, uow_factory(), str(err))
+        raise
+    _mark_sent(notice_id, uow_factory(), delivery, receipt)
+    return "sent"
+
+
+def _prepare(
+    notice_id: str, uow: AbstractUnitOfWork, delivery: Delivery
+) -> tuple[dict[str, Any], bytes, str, str] | None:
+    now = utcnow()
+    keys = delivery.keys
+    with uow:
+        notice = uow.disseminations.get(notice_id, for_update=True)
+        if notice is None or notice["status"] != "queued":
+            return None
+        row = load_row(uow, notice["case_id"])
+        changes: dict[str, Any] = {"attempts": int(notice["attempts"]) + 1, "last_attempt_at": now}
+        if notice.get("message"):
+            data = unseal_text(row, keys, _message_context(notice_id), notice["message"]).encode()
+            signature, key_id = notice["signature"], notice["key_id"]
+        else:
+            case = open_case(row, keys)
+            payload = messages.payload_for(case.body, notice["instrument"], notice["recipient"])
+            message = messages.build_message(
+                message_id=notice["message_id"],
+                case_number=case.number,
+                instrument=notice["instrument"],
+                recipient=notice["recipient"],
+                created_at=now,
+                expires_at=now + timedelta(days=delivery.settings.message_ttl_days),
+                sender=REQUESTER,
+                payload=payload,
+            )
+            data = messages.encode(message)
+            signature, key_id = messages.sign(keys.signing, data), keys.signing.key_id
+            changes.update(
+                message=seal_text(row, keys, _message_context(notice_id), data.decode()),
+                signature=signature,
+                key_id=key_id,
+                categories=messages.categories_of(payload),
+                message_created_at=now,
+            )
+        uow.disseminations.update(notice_id, changes)
+        uow.commit()
+    return {**notice, **changes}, data, signature, key_id
+
+
+def _note_error(notice_id: str, uow: AbstractUnitOfWork, error: str) -> None:
+    with uow:
+        uow.disseminations.update(notice_id, {"last_error": error[:500]})
+        uow.commit()
+
+
+def _fail(notice_id: str, uow: AbstractUnitOfWork, reason: str, permanent: bool) -> None:
+    now = utcnow()
+    with uow:
+        notice = uow.disseminations.get(notice_id, for_update=True)
+        if notice is None or notice["status"] != "queued":
+            return
+        uow.disseminations.update(
+            notice_id, {"status": "failed", "last_error": reason[:500], "failed_at": now}
+        )
+        uow.audit.append(
+            AuditEvent(
+                "transfer.failed",
+                SYSTEM_ACTOR,
+                now,
+                notice["case_id"],
+                reason=reason[:500],
+                detail={
+                    "recipient": notice["recipient"],
+                    "message_id": notice["message_id"],
+                    "attempts": notice["attempts"],
+                    "refused_by_gateway": permanent,
+                },
+            )
+        )
+        uow.commit()
+
+
+def _mark_sent(notice_id: str, uow: AbstractUnitOfWork, delivery: Delivery, receipt: str) -> None:
+    now = utcnow()
+    with uow:
+        notice = uow.disseminations.get(notice_id, for_update=True)
+        if notice is None or notice["status"] != "queued":
+            return
+        row = load_row(uow, notice["case_id"], for_update=True)
+        recipient = notice["recipient"]
+        profile = None if recipient == messages.GENERAL_SECRETARIAT else profile_of(uow, recipient)
+        due = due_by(
+            now,
+            eu_member=bool(profile and profile.eu_member),
+            urgency=row.get("urgency") or "normal",
+            windows=delivery.windows,
+        )
+        uow.disseminations.update(
+            notice_id,
+            {
+                "status": "sent",
+                "sent_at": now,
+                "due_by": due,
+                "last_error": None,
+                "receipt": receipt[:200],
+            },
+        )
+        # LED art. 25: the justification (the approving decision), time, sender, recipient
+        # and the categories of personal data transferred.
+        uow.audit.append(
+            AuditEvent(
+                "transfer",
+                SYSTEM_ACTOR,
+                now,
+                notice["case_id"],
+                reason=f"decision {notice.get('decision_id')}",
+                detail={
+                    "sender": REQUESTER,
+                    "recipient": recipient,
+                    "instrument": notice["instrument"],
+                    "message_id": notice["message_id"],
+                    "key_id": notice.get("key_id"),
+                    "categories": list(notice.get("categories") or []),
+                    "transfer_bases": list(notice.get("transfer_bases") or []),
+                    "transport": delivery.settings.transport,
+                    "attempts": notice["attempts"],
+                },
+            )
+        )
+        if row["status"] == Status.APPROVED.value and uow.disseminations.all_delivered(row["id"]):
+            case = open_case(row, delivery.keys)
+            case.transition(Status.DISSEMINATED, SYSTEM_ACTOR, now)
+            uow.cases.save(
+                case.id,
+                case.version,
+                {
+                    "status": case.status.value,
+                    "history": history_json(case.history),
+                    "disseminated_at": now,
+                    "updated_at": now,
+                },
+            )
+        uow.commit()
+
+
+def _render(notice: dict[str, Any], now: datetime) -> dict[str, Any]:
+    due = notice.get("due_by")
+    return {
+        "recipient": notice["recipient"],
+        "instrument": notice.get("instrument"),
+        "status": notice["status"],
+        "attempts": int(notice.get("attempts") or 0),
+        "last_error": notice.get("last_error"),
+        "queued_at": notice.get("queued_at"),
+        "sent_at": notice.get("sent_at"),
+        "acknowledged_at": notice.get("acknowledged_at"),
+        "message_id": notice.get("message_id"),
+        "due_by": due,
+        "overdue": bool(notice["status"] == "sent" and due is not None and is_overdue(due, now)),
+        "countries": list(notice.get("countries") or []),
+        "categories": list(notice.get("categories") or []),
+    }
+
+
+def disseminations_of(case_id: str, user: User, uow: AbstractUnitOfWork) -> list[dict[str, Any]]:
+    now = utcnow()
+    with uow:
+        row = load_row(uow, case_id)
+        access.check_visible(user, row["agency"], row["status"])
+        notices = uow.disseminations.of_case(case_id)
+    return [_render(n, now) for n in notices]
+
+
+def retry(
+    case_id: str,
+    recipient: str,
+    user: User,
+    uow: AbstractUnitOfWork,
+    enqueue: Callable[[list[str]], None],
+) -> dict[str, Any]:
+    """A screener sends a failed recipient's message again (the same message, the same id)."""
+    if user.role is not Role.SCREENER:
+        raise Forbidden("only a screener retries a dissemination")
+    now = utcnow()
+    with uow:
+        row = load_row(uow, case_id)
+        access.check_visible(user, row["agency"], row["status"])
+        notice = uow.disseminations.by_recipient(case_id, recipient.upper())
+        if notice is None:
+            raise NotFound(f"the case was not disseminated to {recipient!r}")
+        if notice["status"] != "failed":
+            raise Conflict(
+                f"only a failed dissemination can be retried; this one is '{notice['status']}'"
+            )
+        changes = {"status": "queued", "retry_base": notice["attempts"], "queued_at": now}
+        uow.disseminations.update(notice["id"], changes)
+        uow.audit.append(
+            AuditEvent(
+                "transfer.retry",
+                user.username,
+                now,
+                case_id,
+                detail={"recipient": notice["recipient"], "message_id": notice["message_id"]},
+            )
+        )
+        uow.after_commit(lambda: enqueue([notice["id"]]))
+        uow.commit()
+    return _render({**notice, **changes}, now)
+
+
+def overdue(user: User, uow: AbstractUnitOfWork) -> list[dict[str, Any]]:
+    """Recipients whose answer is overdue: a caseworker's agency's cases, or all for a screener."""
+    if user.role not in (Role.CASEWORKER, Role.SCREENER):
+        raise Forbidden("overdue answers are for caseworkers and screeners")
+    agency = user.agency.value if user.role is Role.CASEWORKER and user.agency else None
+    now = utcnow()
+    with uow:
+        rows = uow.disseminations.overdue(agency, now)
+    return [
+        {**_render(r, now), "case_id": r["case_id"], "case_number": r["case_number"]} for r in rows
+    ]
+
+
+def mark_overdue(uow: AbstractUnitOfWork) -> int:
+    now = utcnow()
+    with uow:
+        count = int(uow.disseminations.mark_overdue(now))
+        if count:
+            uow.audit.append(
+                AuditEvent("transfer.overdue", SYSTEM_ACTOR, now, detail={"count": count})
+            )
+        uow.commit()
+    return count
+
+
+def queued_notices(uow: AbstractUnitOfWork) -> list[str]:
+    with uow:
+        return list(uow.disseminations.queued_ids())
