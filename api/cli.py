@@ -1,4 +1,4 @@
-"""The command line: `flask --app wsgi users|graph|audit|keys|demo|messages ...`."""
+"""The command line: `flask --app wsgi users|graph|audit|keys|demo|messages|retention ...`."""
 
 from __future__ import annotations
 
@@ -186,6 +186,37 @@ def messages_verify(
     sys.exit(1 if failed else 0)
 
 
+retention_cli = AppGroup("retention", help="Erase personal data when its retention ends.")
+
+
+@retention_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="List the cases that are due; erase nothing.")
+def retention_purge(dry_run: bool) -> None:
+    """Erase the personal data of every case closed SILVER_RETENTION_DAYS ago (or of every
+    case, once the pilot ended that long ago). Run it daily (cron or a systemd timer)."""
+    from silver import retention
+    from silver.intake import utcnow
+
+    svc = services()
+    policy = retention.RetentionPolicy(svc.settings.retention_days, svc.settings.pilot_end)
+    now = utcnow()
+    due = retention.due_cases(svc.uow(), policy, now)
+    if dry_run:
+        for case in due:
+            click.echo(f"due: {case['number']}")
+        click.echo(f"{len(due)} case(s) due for erasure (dry run: nothing erased)")
+        return
+    for case in due:
+        try:
+            retention.purge_case(case["id"], svc.uow(), policy, now)
+        except SilverError as exc:
+            click.echo(f"skipped {case['number']}: {exc.detail}", err=True)
+            continue
+        click.echo(f"erased {case['number']}")
+    click.echo(f"{len(due)} case(s) due; retention {policy.days} days after closure")
+
+
 def register_cli(app: Flask) -> None:
-    for group in (users_cli, graph_cli, audit_cli, keys_cli, demo_cli, messages_cli):
+    groups = (users_cli, graph_cli, audit_cli, keys_cli, demo_cli, messages_cli, retention_cli)
+    for group in groups:
         app.cli.add_command(group)

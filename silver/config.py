@@ -46,6 +46,7 @@ class Settings:
     gateway_timeout_seconds: float = 10.0
     response_days_other: int = 30
     message_ttl_days: int = 365
+    retention_days: int = 5 * 365
     max_body_bytes: int = 1024 * 1024
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -182,4 +183,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         gateway_timeout_seconds=_float(env, "SILVER_GATEWAY_TIMEOUT_SECONDS", 10.0),
         response_days_other=_int(env, "SILVER_RESPONSE_DAYS_OTHER", 30, 1),
         message_ttl_days=_int(env, "SILVER_MESSAGE_TTL_DAYS", 365, 1),
+        retention_days=_int(env, "SILVER_RETENTION_DAYS", 5 * 365, 0),
     )

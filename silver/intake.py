@@ -464,3 +464,42 @@ def case_graph(
     ]
     edges.sort(key=lambda e: (e["source"], e["target"], e["type"]))
     return {"nodes": nodes, "edges": edges}
+
+
+CLOSABLE = frozenset({Status.DISSEMINATED, Status.REJECTED})
+
+
+def close_case(
+    case_id: str, user: User, uow: AbstractUnitOfWork, keys: KeyMaterial
+) -> Case:
+    """disseminated|rejected -> closed (the owning caseworker or a screener); the retention
+    period starts now."""
+    now = utcnow()
+    with uow:
+        row = load_row(uow, case_id, for_update=True)
+        if user.role is Role.SCREENER:
+            access.check_visible(user, row["agency"], row["status"])
+        else:
+            access.check_owner(user, row["agency"])
+        case = open_case(row, keys)
+        if case.status not in CLOSABLE:
+            raise Conflict(
+                f"a case in status '{case.status}' cannot be closed; only a disseminated "
+                "or a rejected case can"
+            )
+        case.transition(Status.CLOSED, user.username, now)
+        uow.cases.save(
+            case_id,
+            case.version,
+            {
+                "status": case.status.value,
+                "history": history_json(case.history),
+                "closed_at": now,
+                "updated_at": now,
+            },
+        )
+        uow.audit.append(AuditEvent("case.close", user.username, now, case_id))
+        uow.commit()
+    case.version += 1
+    case.updated_at = now
+    return case

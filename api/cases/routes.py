@@ -165,6 +165,19 @@ def submit(case_id: str) -> Any:
     return render(case), 200, {"ETag": etag(case)}
 
 
+@blp.route("/<string:case_id>/close", methods=["POST"])
+@blp.doc(security=BEARER)
+@blp.response(200, CaseSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@blp.alt_response(409, description="Not disseminated or rejected")
+@requires(Role.CASEWORKER, Role.SCREENER)
+def close(case_id: str) -> Any:
+    """Close a disseminated or rejected case (the owning caseworker or a screener). The
+    retention period (SILVER_RETENTION_DAYS) runs from now."""
+    svc = services()
+    case = intake.close_case(case_id, current_user(), svc.uow(), svc.keys)
+    return render(case), 200, {"ETag": etag(case)}
+
+
 @blp.route("/<string:case_id>/links", methods=["GET"])
 @blp.doc(security=BEARER)
 @blp.response(200, LinkSchema(many=True))

@@ -315,3 +315,47 @@ class CaseRepository:
             for r in rows
         ]
         return out, int(total["n"]) if total else 0
+
+    def due_for_purge(self, closed_before: Any, pilot_over: bool) -> list[dict[str, str]]:
+        rows = self._tx.run(
+            """
+            MATCH (c:Case) WHERE c.purged_at IS NULL
+              AND ($pilot_over OR (c.status = 'closed' AND c.closed_at < $closed_before))
+            RETURN c.id AS id, c.number AS number ORDER BY c.number
+            """,
+            closed_before=closed_before,
+            pilot_over=pilot_over,
+        )
+        return [dict(r) for r in rows]
+
+    def purge(self, case_id: str, at: Any) -> None:
+        """Remove the case's key, its sealed values and its projection; keep what statistics
+        need (nothing personal)."""
+        self._tx.run(
+            """
+            MATCH (c:Case {id: $id})
+            OPTIONAL MATCH (c)-[:HAS_SUBJECT|HAS_ASSET]->(n)
+            OPTIONAL MATCH (n)-[:HAS_IDENTIFIER]->(i:Identifier)
+            WITH c, collect(DISTINCT n) AS nodes, collect(DISTINCT i) AS idents
+            FOREACH (n IN nodes | DETACH DELETE n)
+            WITH c, idents
+            UNWIND (CASE WHEN idents = [] THEN [null] ELSE idents END) AS i
+            WITH c, i
+            OPTIONAL MATCH (i) WHERE i IS NOT NULL AND NOT (i)<-[:HAS_IDENTIFIER]-()
+            DETACH DELETE i
+            WITH DISTINCT c
+            OPTIONAL MATCH (c)-[:HAS_DECISION]->(d:Decision)
+            REMOVE d.justification
+            WITH DISTINCT c
+            OPTIONAL MATCH (c)-[:DISSEMINATED_AS]->(m:Notice)
+            REMOVE m.message, m.signature
+            WITH DISTINCT c
+            OPTIONAL MATCH (c)-[:HAS_OUTCOME]->(o:Outcome)
+            REMOVE o.notes
+            WITH DISTINCT c
+            REMOVE c.body, c.wrapped_key, c.screening, c.history
+            SET c.purged_at = $at
+            """,
+            id=case_id,
+            at=at,
+        )
