@@ -64,6 +64,7 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
 
 
 def _register_blueprints(api: Api) -> None:
+    from api.audit.routes import blp as audit_blp
     from api.auth.routes import blp as auth_blp
     from api.cases.routes import blp as cases_blp
     from api.countries.routes import blp as countries_blp
@@ -78,6 +79,7 @@ def _register_blueprints(api: Api) -> None:
         countries_blp,
         screening_blp,
         dissemination_blp,
+        audit_blp,
     ]
     for blp in blueprints:
         api.register_blueprint(blp)

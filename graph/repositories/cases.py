@@ -359,3 +359,9 @@ class CaseRepository:
             id=case_id,
             at=at,
         )
+
+    def id_of(self, number: str) -> str | None:
+        record = self._tx.run(
+            "MATCH (c:Case {number: $number}) RETURN c.id AS id", number=number
+        ).single()
+        return str(record["id"]) if record else None
