@@ -353,6 +353,9 @@ def mark_overdue(uow: AbstractUnitOfWork) -> int:
     return count
 
 
-def queued_notices(uow: AbstractUnitOfWork) -> list[str]:
+def queued_notices(uow: AbstractUnitOfWork, idle_for: timedelta | None = None) -> list[str]:
+    """Notices still waiting for delivery; with `idle_for`, only those nothing has tried for
+    that long (their job was lost: Redis was down at approval, or a worker died)."""
+    idle_since = utcnow() - idle_for if idle_for is not None else None
     with uow:
-        return list(uow.disseminations.queued_ids())
+        return list(uow.disseminations.queued_ids(idle_since))

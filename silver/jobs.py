@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from datetime import timedelta
 
 import neo4j
@@ -24,6 +25,7 @@ from silver.transport import make_transport
 QUEUE_NAME = "silver"
 OVERDUE_EVERY = timedelta(minutes=15)
 OVERDUE_JOB_ID = "silver-mark-overdue"
+LOST_AFTER = timedelta(minutes=10)
 log = logging.getLogger(__name__)
 
 _drivers: dict[tuple[int, str], neo4j.Driver] = {}
@@ -38,6 +40,25 @@ def _driver(settings: Settings) -> neo4j.Driver:
 
 def notice_job_id(notice_id: str) -> str:
     return f"silver-notice-{notice_id}"
+
+
+def enqueue_after_commit(
+    connection: redis.Redis, settings: Settings
+) -> Callable[[list[str]], None]:
+    """The hook an approval (or a retry) runs once committed. The Notices are already safe in
+    the graph, so when Redis is unreachable the request still succeeds: the worker's start-up
+    and its 15-minute housekeeping enqueue them again."""
+
+    def enqueue(notice_ids: list[str]) -> None:
+        try:
+            enqueue_notices(connection, settings, notice_ids)
+        except redis.RedisError:
+            log.exception(
+                "could not enqueue %d disseminations; housekeeping will pick them up",
+                len(notice_ids),
+            )
+
+    return enqueue
 
 
 def enqueue_notices(connection: redis.Redis, settings: Settings, notice_ids: list[str]) -> None:
@@ -79,11 +100,20 @@ def send_notice(notice_id: str) -> str:
 
 
 def mark_overdue(reschedule: bool = True) -> int:
-    """Flag the recipients whose answer window has passed, then schedule the next run."""
+    """Housekeeping every 15 minutes: flag the recipients whose answer window has passed, and
+    enqueue again any dissemination whose job was lost (idle for 10 minutes)."""
     settings = load_settings()
-    count = dissemination.mark_overdue(Neo4jUnitOfWork(_driver(settings), settings.neo4j_database))
+    driver = _driver(settings)
+    count = dissemination.mark_overdue(Neo4jUnitOfWork(driver, settings.neo4j_database))
+    connection = redis.Redis.from_url(settings.redis_url)
+    lost = dissemination.queued_notices(
+        Neo4jUnitOfWork(driver, settings.neo4j_database), idle_for=LOST_AFTER
+    )
+    if lost:
+        log.warning("re-enqueueing %d disseminations without a recent attempt", len(lost))
+        enqueue_notices(connection, settings, lost)
     if reschedule:
-        schedule_overdue(redis.Redis.from_url(settings.redis_url), OVERDUE_EVERY)
+        schedule_overdue(connection, OVERDUE_EVERY)
     return count
 
 

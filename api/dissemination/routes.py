@@ -51,7 +51,7 @@ def retry(case_id: str, recipient: str) -> Any:
         recipient,
         current_user(),
         svc.uow(),
-        lambda ids: jobs.enqueue_notices(svc.redis, svc.settings, ids),
+        jobs.enqueue_after_commit(svc.redis, svc.settings),
     ), 202
 
 

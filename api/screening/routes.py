@@ -73,7 +73,7 @@ def decide(body: dict[str, Any], case_id: str) -> Any:
         svc.keys,
         svc.settings.quota,
         svc.settings.penalty_threshold_years,
-        enqueue=lambda ids: jobs.enqueue_notices(svc.redis, svc.settings, ids),
+        enqueue=jobs.enqueue_after_commit(svc.redis, svc.settings),
     )
     return result, 201, {"ETag": f'"{result["case_version"]}"'}
 

@@ -82,8 +82,16 @@ class DisseminationRepository:
         ).single()
         return bool(record and record["done"])
 
-    def queued_ids(self) -> list[str]:
-        rows = self._tx.run("MATCH (n:Notice {status: 'queued'}) RETURN n.id AS id ORDER BY id")
+    def queued_ids(self, idle_since: Any = None) -> list[str]:
+        """Notices still queued; with `idle_since`, only those without an attempt since then."""
+        rows = self._tx.run(
+            """
+            MATCH (n:Notice {status: 'queued'})
+            WHERE $idle_since IS NULL OR coalesce(n.last_attempt_at, n.queued_at) < $idle_since
+            RETURN n.id AS id ORDER BY id
+            """,
+            idle_since=idle_since,
+        )
         return [str(r["id"]) for r in rows]
 
     def overdue(self, agency: str | None, now: Any) -> list[dict[str, Any]]:

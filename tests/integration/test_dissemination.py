@@ -19,8 +19,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rq import Queue, SimpleWorker
 
+from api.app import create_app
 from api.extensions import Services
-from silver import jobs, messages
+from silver import dissemination, jobs, messages
 from silver.config import PROJECT_ROOT
 from tests.integration.conftest import TEST_ENV, Login
 from tests.support.cases import case_body
@@ -463,3 +464,39 @@ def test_the_signing_key_and_the_verify_command_check_a_message(
     assert bad.exit_code == 1
     assert "FAILED" in bad.output
     assert base64.b64decode((tmp_path / f"{message_id}.sig").read_text())
+
+
+def test_an_approval_stands_when_redis_is_down_and_housekeeping_sends_it_later(
+    svc: Services, client: FlaskClient, login: Login, transport: Any
+) -> None:
+    transport("outbox")
+    cw, screener = login("caseworker", "FIOD"), login("screener")
+    case = client.post("/api/v1/cases", json=case_body(), headers=cw).json
+    client.post(f"/api/v1/cases/{case['id']}/submit", headers=cw)
+    no_redis = create_app({**os.environ, **TEST_ENV, "REDIS_URL": "redis://127.0.0.1:1/0"})
+    try:
+        approved = no_redis.test_client().post(
+            f"/api/v1/cases/{case['id']}/decisions",
+            json={"decision": "approve", "instrument": "diffusion", "countries": ["ES"]},
+            headers=screener,
+        )
+    finally:
+        no_redis.extensions["silver"].close()
+    assert approved.status_code == 201, approved.json
+    assert rows_by_recipient(client, case["id"], cw)["ES"]["status"] == "queued"
+    [notice_id] = _notice_ids(svc, case["id"])
+    assert notice_id in dissemination.queued_notices(svc.uow(), idle_for=timedelta(0))
+    recent = dissemination.queued_notices(svc.uow(), idle_for=jobs.LOST_AFTER)
+    assert notice_id not in recent, "housekeeping waits 10 minutes before calling a job lost"
+    jobs.resume(svc.redis, svc.settings)  # what the worker does when it starts
+    run_jobs(svc)
+    assert rows_by_recipient(client, case["id"], cw)["ES"]["status"] == "sent"
+
+
+def _notice_ids(svc: Services, case_id: str) -> set[str]:
+    records, _, _ = svc.driver.execute_query(
+        "MATCH (:Case {id: $id})-[:DISSEMINATED_AS]->(n:Notice) RETURN n.id AS id",
+        id=case_id,
+        database_=svc.settings.neo4j_database,
+    )
+    return {r["id"] for r in records}
