@@ -71,6 +71,7 @@ def _register_blueprints(api: Api) -> None:
     from api.dissemination.routes import blp as dissemination_blp
     from api.health import blp as health_blp
     from api.screening.routes import blp as screening_blp
+    from api.stats.routes import blp as stats_blp
 
     blueprints: list[Any] = [
         health_blp,
@@ -78,6 +79,7 @@ def _register_blueprints(api: Api) -> None:
         cases_blp,
         countries_blp,
         screening_blp,
+        stats_blp,
         dissemination_blp,
         audit_blp,
     ]

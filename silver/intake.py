@@ -332,6 +332,7 @@ def submit_case(
             {
                 "status": case.status.value,
                 "submitted_at": now,
+                "first_submitted_at": row.get("first_submitted_at") or now,
                 "updated_at": now,
                 "history": history_json(case.history),
             },

@@ -71,6 +71,7 @@ class CaseRepository:
         where = """
             WHERE ($agency IS NULL OR c.agency = $agency)
               AND ($statuses IS NULL OR c.status IN $statuses)
+              AND c.purged_at IS NULL
         """
         total = self._tx.run(
             f"MATCH (c:Case) {where} RETURN count(c) AS n",

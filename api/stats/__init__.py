@@ -1,0 +1,1 @@
+"""Pilot statistics for evaluators: JSON, CSV and an HTML report with charts."""

@@ -1,0 +1,100 @@
+"""Statistics endpoints: parse the query, let silver.stats compute the figures from the rows
+graph.repositories.stats reads, render them as JSON, CSV or the HTML report."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from typing import Any
+
+from flask import Response
+from flask_smorest import Blueprint
+from marshmallow import RAISE
+
+from api.extensions import Services, services
+from api.security import BEARER, requires
+from api.stats.report import render_report
+from api.stats.schemas import PilotStatsSchema, StatsFormatQuerySchema, StatsQuerySchema
+from graph.repositories.stats import read_stats
+from silver import stats
+from silver.users import Role
+
+blp = Blueprint(
+    "stats",
+    __name__,
+    url_prefix="/api/v1/stats",
+    description="Pilot statistics for evaluators: aggregated figures, never personal data",
+)
+
+_CSV_DOC = {
+    "responses": {
+        200: {
+            "content": {
+                "text/csv": {
+                    "schema": {"type": "string"},
+                    "example": "section,dimension,key,metric,value\r\n"
+                    "funnel,total,all,proposed,12\r\n",
+                }
+            }
+        }
+    }
+}
+
+
+def _compute(query: dict[str, Any]) -> stats.PilotStatistics:
+    svc: Services = services()
+    return stats.pilot_statistics(
+        partial(read_stats, svc.driver, svc.settings.neo4j_database),
+        period_from=query["from_"],
+        period_to=query["to"],
+        audience=query["audience"],
+        quota_limit=svc.settings.quota,
+        suppress_below=svc.settings.suppress_below,
+    )
+
+
+def _filename(result: stats.PilotStatistics, extension: str) -> str:
+    def day(value: date | None) -> str:
+        return value.isoformat() if value else "open"
+
+    return (
+        f"silver-pilot-stats_{day(result.period_from)}_{day(result.period_to)}_"
+        f"{result.audience}.{extension}"
+    )
+
+
+@blp.route("/pilot", methods=["GET"])
+@blp.doc(security=BEARER, **_CSV_DOC)
+@requires(Role.EVALUATOR, Role.ADMIN)
+@blp.arguments(StatsFormatQuerySchema, location="query", unknown=RAISE)
+@blp.response(200, PilotStatsSchema)
+def pilot(query: dict[str, Any]) -> Any:
+    """The pilot's figures for the cases created in the period, as JSON or a CSV table.
+
+    Counted in Neo4j from non-personal properties only. `audience=public` suppresses small
+    counts and whatever would let them be derived (see `sections`)."""
+    result = _compute(query)
+    if query["format"] == "csv":
+        return Response(
+            stats.to_csv(result),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{_filename(result, "csv")}"'},
+        )
+    return stats.to_json(result)
+
+
+@blp.route("/pilot/report", methods=["GET"])
+@blp.doc(
+    security=BEARER, responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}}
+)
+@requires(Role.EVALUATOR, Role.ADMIN)
+@blp.arguments(StatsQuerySchema, location="query", unknown=RAISE)
+@blp.response(200, content_type="text/html", description="A self-contained HTML report")
+def report(query: dict[str, Any]) -> Any:
+    """The same figures as a readable HTML report with charts (inline SVG, no scripts)."""
+    result = _compute(query)
+    return Response(
+        render_report(stats.to_json(result)),
+        mimetype="text/html",
+        headers={"Content-Disposition": f'inline; filename="{_filename(result, "html")}"'},
+    )

@@ -1,0 +1,286 @@
+"""Pilot statistics in Neo4j: every figure is counted, summed or grouped by the database.
+
+Each query starts from the cases created in the period (`created_at` between `$start` and
+`$end`, both inclusive, through the `case_created_at` range index), purged ones included (their
+erasure removed the personal data, not the figures), and returns grouped rows, never a row per
+case. Only the non-personal properties of docs/graph-model.md are read, by name: never a sealed
+one (`body`, `history`, `justification`, `message`, `notes`) and never `properties(...)` of a
+node.
+
+Besides each figure, the queries count the distinct cases behind it (`cases`), because public
+figures are suppressed by how many cases they come from, not only by their value.
+
+What costs is reading properties (about a microsecond each, per row), so each kind of node is
+read once: one pass over the cases with their decisions and KEPT_OUT relationships, one over
+the assets, one over the outcomes and one over the (case, country) pairs of the notices, and
+each pass reduces a case's rows first (`CALL (c) { ... }`), so that distinct cases are counted
+with a plain count instead of a DISTINCT over every item.
+
+Money is summed in whole cents from the decimal strings (`"1250.00"`) with integer arithmetic,
+per currency; `$rated` names the currencies `silver.stats` can convert, so that the cases
+behind a sum in EUR are counted exactly. The conversion itself happens there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import neo4j
+
+from silver.cases import REQUESTER
+from silver.stats import StatsRows
+
+CASES = """
+MATCH (c:Case)
+WHERE c.created_at >= $start AND c.created_at <= $end
+"""
+
+# Whole cents of `amount`, a decimal string as the API validates it ("1250.00", "12.5", "7"):
+# integer arithmetic, so sums are exact; null when there is no amount.
+CENTS = """
+  toInteger(split(amount, '.')[0]) * 100
+  + toInteger(left(coalesce(split(amount, '.')[1], '') + '00', 2)) AS cents
+"""
+
+# The period's cases with their decisions and KEPT_OUT relationships, read once and collected
+# (one small map per case), then grouped in as many ways as the sections need; one row of lists.
+CASE_FIGURES = (
+    CASES
+    + """
+CALL (c) {
+  OPTIONAL MATCH (c)-[:HAS_DECISION]->(d:Decision)
+  RETURN collect(d {.decision, .stage, .at, .reason_codes}) AS decisions
+}
+CALL (c) {
+  OPTIONAL MATCH (c)-[r:KEPT_OUT]->(k:Country)
+  RETURN collect(CASE WHEN r IS NOT NULL THEN [r.rule, k.code] END) AS kept
+}
+WITH c {.agency, .crime_types, .created_at, .first_submitted_at, .submitted_at, .approved_at,
+        .disseminated_at, .closed_at} AS c, decisions, kept
+WITH c, decisions, kept, coalesce(c.first_submitted_at, c.submitted_at) AS submitted,
+     [d IN decisions WHERE d.decision = 'reject' | d.at] AS rejections,
+     coalesce(c.crime_types, []) AS crimes
+WITH collect({
+  c: c, decisions: decisions, kept: kept, submitted: submitted,
+  crimes: [i IN range(0, size(crimes) - 1) WHERE NOT crimes[i] IN crimes[0..i] | crimes[i]],
+  returned: any(d IN decisions WHERE d.decision = 'return'),
+  rejected: size(rejections) > 0,
+  first_at: reduce(m = null, d IN decisions |
+                   CASE WHEN m IS NULL OR d.at < m THEN d.at ELSE m END),
+  final_at: coalesce(c.approved_at, reduce(m = null, t IN rejections |
+                                           CASE WHEN m IS NULL OR t < m THEN t ELSE m END))
+}) AS collected
+CALL (collected) {
+  UNWIND collected AS x
+  WITH x.c.agency AS agency, count(*) AS proposed, count(x.submitted) AS submitted,
+       count(CASE WHEN x.returned THEN 1 END) AS returned,
+       count(CASE WHEN x.rejected THEN 1 END) AS rejected,
+       count(x.c.approved_at) AS approved, count(x.c.disseminated_at) AS disseminated,
+       count(x.c.closed_at) AS closed
+  RETURN collect({agency: agency, proposed: proposed, submitted: submitted, returned: returned,
+                  rejected: rejected, approved: approved, disseminated: disseminated,
+                  closed: closed}) AS agencies
+}
+CALL (collected) {
+  UNWIND collected AS x
+  UNWIND x.crimes AS crime
+  WITH crime, count(*) AS proposed, count(x.submitted) AS submitted,
+       count(x.c.approved_at) AS approved
+  RETURN collect({crime_type: crime, proposed: proposed, submitted: submitted,
+                  approved: approved}) AS crime_types
+}
+CALL (collected) {
+  UNWIND collected AS x
+  WITH x.c.created_at.year AS year, x.c.created_at.month AS month, count(*) AS proposed
+  RETURN collect({year: year, month: month, proposed: proposed}) AS months_cases
+}
+CALL (collected) {
+  UNWIND collected AS x
+  UNWIND [['first_decision', x.first_at], ['final_decision', x.final_at]] AS pair
+  WITH pair[0] AS until, pair[1] AS at, x.submitted AS submitted
+  WHERE at IS NOT NULL AND submitted IS NOT NULL
+  WITH until, duration.inSeconds(submitted, at).seconds / 86400.0 AS days, count(*) AS cases
+  RETURN collect({until: until, days: days, cases: cases}) AS decision_times
+}
+CALL (collected) {
+  UNWIND range(0, size(collected) - 1) AS i
+  UNWIND collected[i].decisions AS d
+  WITH i, d
+  WHERE d.decision IN ['reject', 'return']
+     OR (d.decision = 'approve' AND coalesce(d.stage, 'single') <> 'first')
+  UNWIND [['month', d.at.year, d.at.month], ['total', null, null]] AS level
+  WITH level, d.decision AS decision, count(*) AS decisions, count(DISTINCT i) AS cases
+  RETURN collect({dimension: level[0], year: level[1], month: level[2], decision: decision,
+                  decisions: decisions, cases: cases}) AS months_decisions
+}
+CALL (collected) {
+  UNWIND range(0, size(collected) - 1) AS i
+  UNWIND collected[i].decisions AS d
+  WITH i, d
+  WHERE d.decision IN ['reject', 'return']
+  UNWIND [['total', 'all']] + [code IN coalesce(d.reason_codes, []) | ['reason', code]] AS level
+  WITH d.decision AS decision, level, count(*) AS decisions, count(DISTINCT i) AS cases
+  RETURN collect({decision: decision, dimension: level[0], key: level[1],
+                  decisions: decisions, cases: cases}) AS reasons
+}
+CALL (collected) {
+  UNWIND range(0, size(collected) - 1) AS i
+  UNWIND collected[i].kept AS kept
+  WITH i, kept[0] AS rule, kept[1] AS country
+  UNWIND [['rule', rule], ['country', country], ['total', 'all']] AS level
+  WITH level[0] AS dimension, level[1] AS key, i, country
+  WITH dimension, key, count(*) AS relationships, count(DISTINCT i) AS cases,
+       count(DISTINCT [i, country]) AS pairs
+  RETURN collect({dimension: dimension, key: key, relationships: relationships, cases: cases,
+                  pairs: pairs}) AS kept_out
+}
+RETURN agencies, crime_types, months_cases, decision_times, months_decisions, reasons, kept_out
+"""
+)
+
+# Items (assets, outcomes) of one case, reduced per breakdown (`dimension`, `key`) to one row
+# for the case itself (`currency` null: how many items, whether any has an amount in a currency
+# of `$rated`) and one row per currency its amounts are in. Summing these rows over the cases
+# then counts distinct cases with a plain count(*): no DISTINCT over every item.
+PER_CASE = """
+  WITH level[0] AS dimension, level[1] AS key, currency,
+       count(*) AS n, count(cents) AS valued, sum(cents) AS cents
+  WITH dimension, key, sum(n) AS n,
+       count(CASE WHEN valued > 0 AND currency IN $rated THEN 1 END) > 0 AS converted,
+       collect(CASE WHEN valued > 0 THEN [coalesce(currency, ''), valued, cents] END) AS money
+  UNWIND [[null, n, 0, converted]] + money AS part
+  RETURN dimension, key, part[0] AS currency, part[1] AS n, part[2] AS cents,
+         part[3] = true AS converted
+}
+RETURN dimension, key, currency, sum(n) AS items, sum(cents) AS cents, count(*) AS cases,
+       count(CASE WHEN converted THEN 1 END) AS converted_cases
+"""
+
+ASSETS = (
+    CASES
+    + """
+CALL (c) {
+  MATCH (c)-[:HAS_ASSET]->(a:Asset)
+  WITH a {.type, .value_currency, .value_amount} AS a
+  WITH a.type AS type, a.value_currency AS currency, a.value_amount AS amount
+  WITH type, currency,"""
+    + CENTS
+    + """
+  UNWIND [['asset_type', type], ['total', 'all']] AS level"""
+    + PER_CASE
+)
+
+OUTCOMES = (
+    CASES
+    + """
+CALL (c) {
+  MATCH (c)-[:HAS_OUTCOME]->(o:Outcome)
+  WITH o {.result, .country, .value_currency, .value_amount} AS o
+  WITH o.result AS result, o.country AS country, o.value_currency AS currency,
+       o.value_amount AS amount
+  WITH result, country, currency,"""
+    + CENTS
+    + """
+  UNWIND [['stage', result], ['country', country], ['total', 'all']] AS level"""
+    + PER_CASE
+)
+
+# Per (case, country) pair of a disseminated case: whether the country received it (a Notice
+# sent or acknowledged reached it), answered it (reported an outcome), after how many days
+# (from the first sending to its first outcome), and whether its answer is overdue (the Notice
+# is flagged overdue, or was sent and is past due, and the country has not answered). One row
+# per case (`country` null) says whether any of its pairs did so, to count distinct cases.
+ANSWERS = (
+    CASES
+    + """
+  AND EXISTS { MATCH (c)-[:DISSEMINATED_AS]->(:Notice) }
+CALL (c) {
+  CALL (c) {
+    MATCH (c)-[:DISSEMINATED_AS]->(n:Notice)
+    WITH n, n {.status, .sent_at, .overdue, .due_by} AS p
+    WITH n, p.status IN ['sent', 'acknowledged'] AS delivered, p.sent_at AS sent_at,
+         (p.overdue = true OR (p.status = 'sent' AND p.due_by < $now)) AS late
+    MATCH (n)-[:SENT_TO]->(k:Country)
+    RETURN k, CASE WHEN delivered THEN sent_at END AS sent, delivered, late, null AS reported
+    UNION ALL
+    MATCH (c)-[:HAS_OUTCOME]->(o:Outcome)<-[:REPORTED]-(k:Country)
+    RETURN k, null AS sent, false AS delivered, false AS late, o.reported_on AS reported
+  }
+  WITH k, min(sent) AS sent, min(reported) AS first,
+       count(CASE WHEN delivered THEN 1 END) > 0 AS received,
+       count(CASE WHEN late THEN 1 END) > 0 AS late
+  WITH k, received, received AND first IS NOT NULL AS responded,
+       CASE WHEN received THEN duration.inDays(date(sent), first).days END AS days,
+       late AND first IS NULL AS overdue
+  WHERE received OR overdue
+  WITH collect([k.code, received, responded, days, overdue]) AS pairs
+  UNWIND [[null, any(p IN pairs WHERE p[1]), any(p IN pairs WHERE p[2]), null,
+           any(p IN pairs WHERE p[4])]] + pairs AS pair
+  RETURN pair[0] AS country, pair[1] AS received, pair[2] AS responded, pair[3] AS days,
+         pair[4] AS overdue
+}
+RETURN country, received, responded, days, overdue, count(*) AS pairs
+"""
+)
+
+QUOTA_USED = """
+MATCH (c:Case)
+WHERE c.approved_at IS NOT NULL
+RETURN count(c) AS used
+"""
+
+PARTICIPANTS = """
+MATCH (k:Country)
+WHERE k.participant = true AND k.code <> $requester
+RETURN k.code AS code
+ORDER BY code
+"""
+
+
+class StatsRepository:
+    """The grouped rows behind the pilot statistics, read in one transaction."""
+
+    def __init__(self, tx: neo4j.ManagedTransaction) -> None:
+        self._tx = tx
+
+    def _rows(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        return [record.data() for record in self._tx.run(query, **params)]
+
+    def rows(
+        self, start: datetime, end: datetime, now: datetime, rated: Sequence[str]
+    ) -> StatsRows:
+        period = {"start": start, "end": end}
+        money = {**period, "rated": list(rated)}
+        figures = self._rows(CASE_FIGURES, **period)
+        cases: dict[str, Any] = figures[0] if figures else {}
+        used = self._rows(QUOTA_USED)
+        return StatsRows(
+            participants=[r["code"] for r in self._rows(PARTICIPANTS, requester=REQUESTER)],
+            agencies=cases.get("agencies", []),
+            crime_types=cases.get("crime_types", []),
+            months_cases=cases.get("months_cases", []),
+            decision_times=cases.get("decision_times", []),
+            months_decisions=cases.get("months_decisions", []),
+            reasons=cases.get("reasons", []),
+            kept_out=cases.get("kept_out", []),
+            assets=self._rows(ASSETS, **money),
+            outcomes=self._rows(OUTCOMES, **money),
+            answers=self._rows(ANSWERS, now=now, **period),
+            quota_used=int(used[0]["used"]) if used else 0,
+        )
+
+
+def read_stats(
+    driver: neo4j.Driver,
+    database: str | None,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    rated: Sequence[str],
+) -> StatsRows:
+    """All rows in one read transaction (one consistent snapshot), retried by the driver on a
+    transient error; reading twice is harmless."""
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+        return session.execute_read(lambda tx: StatsRepository(tx).rows(start, end, now, rated))
