@@ -95,9 +95,11 @@ class Generator:
         return self._unique(lambda: demo.imo(self._digits(6)))
 
     def vin(self) -> str:
-        return self._unique(lambda: demo.vin(
-            "ZZB" + "".join(self.rng.choices(VIN_CHARS, k=5)),
-            "SB" + self._digits(6)))
+        return self._unique(
+            lambda: demo.vin(
+                "ZZB" + "".join(self.rng.choices(VIN_CHARS, k=5)), "SB" + self._digits(6)
+            )
+        )
 
     def lei(self) -> str:
         return self._unique(lambda: demo.lei("BNCH00" + self._alnum(12)))
@@ -114,50 +116,111 @@ class Generator:
         money = {"amount": f"{self.rng.randint(1_000, 2_000_000)}.00", "currency": "EUR"}
 
         def person(key: str, role: str, **extra: Any) -> Body:
-            return {"key": key, "kind": "person", "role": role,
-                    "full_name": f"Bench Persoon {key} {n}",
-                    "date_of_birth": f"{self.rng.randint(1950, 2000)}-0{self.rng.randint(1, 9)}-1"
-                                     f"{self.rng.randint(0, 9)}",
-                    "nationalities": ["NL"], "residence_country": self.rng.choice(TARGETS),
-                    **extra}
+            return {
+                "key": key,
+                "kind": "person",
+                "role": role,
+                "full_name": f"Bench Persoon {key} {n}",
+                "date_of_birth": f"{self.rng.randint(1950, 2000)}-0{self.rng.randint(1, 9)}-1"
+                f"{self.rng.randint(0, 9)}",
+                "nationalities": ["NL"],
+                "residence_country": self.rng.choice(TARGETS),
+                **extra,
+            }
 
         subjects = [
-            person("p1", "suspect", identifiers=[
-                {"type": "passport", "value": self.generic("BP"), "country": "NL"}]),
-            person("p2", "suspect", identifiers=[
-                {"type": "national_id", "value": self.generic("BN"), "country": "BE"}]),
+            person(
+                "p1",
+                "suspect",
+                identifiers=[{"type": "passport", "value": self.generic("BP"), "country": "NL"}],
+            ),
+            person(
+                "p2",
+                "suspect",
+                identifiers=[{"type": "national_id", "value": self.generic("BN"), "country": "BE"}],
+            ),
             person("p3", "third_party", justification="Co-holder of an account (benchmark)."),
-            {"key": "o1", "kind": "organisation", "role": "suspect",
-             "name": f"Bench Holding {n} BV", "registration_number": self.generic("BK"),
-             "jurisdiction": "NL", "lei": self.lei()},
-            {"key": "o2", "kind": "organisation", "role": "suspect",
-             "name": f"Bench Trading {n} Ltd", "registration_number": self.generic("BK"),
-             "jurisdiction": "GB"},
+            {
+                "key": "o1",
+                "kind": "organisation",
+                "role": "suspect",
+                "name": f"Bench Holding {n} BV",
+                "registration_number": self.generic("BK"),
+                "jurisdiction": "NL",
+                "lei": self.lei(),
+            },
+            {
+                "key": "o2",
+                "kind": "organisation",
+                "role": "suspect",
+                "name": f"Bench Trading {n} Ltd",
+                "registration_number": self.generic("BK"),
+                "jurisdiction": "GB",
+            },
         ]
         assets: list[Body] = [
-            {"key": f"acc{i}", "type": "bank_account", "iban": self.nl_iban(), "country": "NL",
-             "estimated_value": money}
+            {
+                "key": f"acc{i}",
+                "type": "bank_account",
+                "iban": self.nl_iban(),
+                "country": "NL",
+                "estimated_value": money,
+            }
             for i in range(1, 5)
         ]
         assets += [
-            {"key": "car", "type": "vehicle", "vin": self.vin(),
-             "registration_plate": self.generic("BV"), "country": "NL",
-             "estimated_value": money},
-            {"key": "ship", "type": "vessel", "imo": self.imo(), "name": f"Bench Vessel {n}",
-             "country": "MT", "estimated_value": money},
-            {"key": "house", "type": "real_estate", "address": f"Benchstraat {n}, Fictiestad",
-             "cadastral_reference": self.generic("BC"), "country": "ES",
-             "estimated_value": money},
-            {"key": "wallet", "type": "crypto_wallet", "currency": "ETH", "address": self.eth(),
-             "estimated_value": money},
-            {"key": "shares", "type": "company_share", "organisation": "o1", "percentage": 60,
-             "country": "NL", "estimated_value": money},
-            {"key": "plane", "type": "aircraft", "registration_mark": self.generic("N-"),
-             "country": "US", "estimated_value": money},
+            {
+                "key": "car",
+                "type": "vehicle",
+                "vin": self.vin(),
+                "registration_plate": self.generic("BV"),
+                "country": "NL",
+                "estimated_value": money,
+            },
+            {
+                "key": "ship",
+                "type": "vessel",
+                "imo": self.imo(),
+                "name": f"Bench Vessel {n}",
+                "country": "MT",
+                "estimated_value": money,
+            },
+            {
+                "key": "house",
+                "type": "real_estate",
+                "address": f"Benchstraat {n}, Fictiestad",
+                "cadastral_reference": self.generic("BC"),
+                "country": "ES",
+                "estimated_value": money,
+            },
+            {
+                "key": "wallet",
+                "type": "crypto_wallet",
+                "currency": "ETH",
+                "address": self.eth(),
+                "estimated_value": money,
+            },
+            {
+                "key": "shares",
+                "type": "company_share",
+                "organisation": "o1",
+                "percentage": 60,
+                "country": "NL",
+                "estimated_value": money,
+            },
+            {
+                "key": "plane",
+                "type": "aircraft",
+                "registration_mark": self.generic("N-"),
+                "country": "US",
+                "estimated_value": money,
+            },
         ]
         holders = ["p1", "p2", "p3", "o1", "o2"]
-        holdings = [{"subject": holders[i % 5], "asset": a["key"], "relation": "owns",
-                     "share": 1} for i, a in enumerate(assets)]
+        holdings = [
+            {"subject": holders[i % 5], "asset": a["key"], "relation": "owns", "share": 1}
+            for i, a in enumerate(assets)
+        ]
         return {
             "title": f"[BENCH] Intake benchmark case {n}",
             "national_reference": f"BENCH-{uuid.uuid4().hex[:12]}",
@@ -198,8 +261,12 @@ class Result:
         return values[min(len(values) - 1, max(0, round(p / 100 * len(values)) - 1))]
 
 
-def run(mode: str, items: Sequence[Any], concurrency: int,
-        make_worker: Callable[[], Callable[[Any], None]]) -> Result:
+def run(
+    mode: str,
+    items: Sequence[Any],
+    concurrency: int,
+    make_worker: Callable[[], Callable[[Any], None]],
+) -> Result:
     """Run every item through a per-thread worker from `concurrency` threads; time each call."""
     local = threading.local()
     latencies: list[float] = []
@@ -273,14 +340,27 @@ CREATE (c)-[:HAS_ASSET]->(:BenchAsset {uid: a.uid, type: a.type,
 def raw_params(body: Body) -> dict[str, Any]:
     case_id = str(uuid.uuid4())
     return {
-        "case": {"id": case_id, "agency": AGENCY, "status": "draft", "version": 1,
-                 "created_at": datetime.now(UTC), "body": json.dumps(body, sort_keys=True)},
-        "subjects": [{"uid": f"{case_id}/s{i}", "kind": s["kind"], "role": s["role"]}
-                     for i, s in enumerate(body["subjects"])],
-        "assets": [{"uid": f"{case_id}/a{i}", "type": a["type"],
-                    "amount": a["estimated_value"]["amount"],
-                    "currency": a["estimated_value"]["currency"]}
-                   for i, a in enumerate(body["assets"])],
+        "case": {
+            "id": case_id,
+            "agency": AGENCY,
+            "status": "draft",
+            "version": 1,
+            "created_at": datetime.now(UTC),
+            "body": json.dumps(body, sort_keys=True),
+        },
+        "subjects": [
+            {"uid": f"{case_id}/s{i}", "kind": s["kind"], "role": s["role"]}
+            for i, s in enumerate(body["subjects"])
+        ],
+        "assets": [
+            {
+                "uid": f"{case_id}/a{i}",
+                "type": a["type"],
+                "amount": a["estimated_value"]["amount"],
+                "currency": a["estimated_value"]["currency"],
+            }
+            for i, a in enumerate(body["assets"])
+        ],
     }
 
 
@@ -289,8 +369,10 @@ def raw_worker(svc: Services) -> Callable[[], Callable[[Body], None]]:
 
     def make() -> Callable[[Body], None]:
         def create(body: Body) -> None:
-            with svc.driver.session(database=database) as session, \
-                    session.begin_transaction() as tx:
+            with (
+                svc.driver.session(database=database) as session,
+                session.begin_transaction() as tx,
+            ):
                 tx.run(RAW_CYPHER, raw_params(body)).consume()
                 tx.commit()
 
@@ -323,8 +405,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=200, help="cases per mode (default 200)")
     parser.add_argument("--concurrency", type=int, default=4, help="client threads (default 4)")
-    parser.add_argument("--warmup", type=int, default=5,
-                        help="uncounted cases per mode first (default 5)")
+    parser.add_argument(
+        "--warmup", type=int, default=5, help="uncounted cases per mode first (default 5)"
+    )
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: random)")
     args = parser.parse_args(argv)
     if args.cases < 1 or args.concurrency < 1 or args.warmup < 0:
@@ -347,31 +430,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     port = server.port
     try:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        conn.request("POST", "/api/v1/auth/token",
-                     body=json.dumps({"username": username, "password": password}),
-                     headers={"Content-Type": "application/json"})
+        conn.request(
+            "POST",
+            "/api/v1/auth/token",
+            body=json.dumps({"username": username, "password": password}),
+            headers={"Content-Type": "application/json"},
+        )
         token = json.loads(conn.getresponse().read())["access_token"]
         conn.close()
 
-        print(f"intake benchmark: {args.cases} cases per mode (+{args.warmup} warm-up), "
-              f"5 subjects and 10 assets each, concurrency {args.concurrency}, "
-              f"{os.cpu_count()} CPUs, Neo4j {svc.settings.neo4j_uri}, user {username}",
-              flush=True)
+        print(
+            f"intake benchmark: {args.cases} cases per mode (+{args.warmup} warm-up), "
+            f"5 subjects and 10 assets each, concurrency {args.concurrency}, "
+            f"{os.cpu_count()} CPUs, Neo4j {svc.settings.neo4j_uri}, user {username}",
+            flush=True,
+        )
 
         payloads = [json.dumps(gen.body()).encode() for _ in range(per_mode)]
         api_make = api_worker(port, token)
-        run("api warm-up", payloads[:args.warmup], args.concurrency, api_make)
-        api = run("api (HTTP)", payloads[args.warmup:], args.concurrency, api_make)
+        run("api warm-up", payloads[: args.warmup], args.concurrency, api_make)
+        api = run("api (HTTP)", payloads[args.warmup :], args.concurrency, api_make)
 
         bodies = [validate_body(gen.body()) for _ in range(per_mode)]
         service_make = service_worker(svc, user)
-        run("service warm-up", bodies[:args.warmup], args.concurrency, service_make)
-        service = run("service", bodies[args.warmup:], args.concurrency, service_make)
+        run("service warm-up", bodies[: args.warmup], args.concurrency, service_make)
+        service = run("service", bodies[args.warmup :], args.concurrency, service_make)
 
         raw_bodies = [validate_body(gen.body()) for _ in range(per_mode)]
         raw_make = raw_worker(svc)
-        run("raw warm-up", raw_bodies[:args.warmup], args.concurrency, raw_make)
-        raw = run("raw driver", raw_bodies[args.warmup:], args.concurrency, raw_make)
+        run("raw warm-up", raw_bodies[: args.warmup], args.concurrency, raw_make)
+        raw = run("raw driver", raw_bodies[args.warmup :], args.concurrency, raw_make)
     finally:
         server.shutdown()
         delete_raw(svc)
@@ -380,13 +468,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(f"{'mode':<12}{'cases':>7}{'seconds':>10}{'cases/s':>10}{'p50 ms':>10}{'p95 ms':>10}")
     for r in (api, service, raw):
-        print(f"{r.mode:<12}{r.cases:>7}{r.seconds:>10.2f}{r.rate:>10.1f}"
-              f"{r.percentile(50):>10.1f}{r.percentile(95):>10.1f}")
+        print(
+            f"{r.mode:<12}{r.cases:>7}{r.seconds:>10.2f}{r.rate:>10.1f}"
+            f"{r.percentile(50):>10.1f}{r.percentile(95):>10.1f}"
+        )
     print()
     for name, base in (("API/service", service), ("API/raw driver", raw)):
-        print(f"{name:<15} throughput {ratio(api.rate, base.rate)}, "
-              f"p50 latency {ratio(api.percentile(50), base.percentile(50))}, "
-              f"p95 latency {ratio(api.percentile(95), base.percentile(95))}")
+        print(
+            f"{name:<15} throughput {ratio(api.rate, base.rate)}, "
+            f"p50 latency {ratio(api.percentile(50), base.percentile(50))}, "
+            f"p95 latency {ratio(api.percentile(95), base.percentile(95))}"
+        )
     return 0
 
 

@@ -77,9 +77,7 @@ def _prepare(v: object, label: str) -> str:
 
 def _compact(v: object, label: str, separators: str = "") -> str:
     v = _prepare(v, label)
-    v = "".join(
-        ch for ch in v if ch not in separators and unicodedata.category(ch) != "Pd"
-    ).upper()
+    v = "".join(ch for ch in v if ch not in separators and unicodedata.category(ch) != "Pd").upper()
     if not v:
         raise InvalidIdentifier(f"{label} is empty")
     return v
@@ -161,9 +159,7 @@ def normalise_bic(v: str) -> str:
     try:
         _stdnum_bic.validate(number)
     except ValidationError:
-        raise InvalidIdentifier(
-            f"BIC country code {number[4:6]} is not a known country"
-        ) from None
+        raise InvalidIdentifier(f"BIC country code {number[4:6]} is not a known country") from None
     if number.endswith("XXX"):
         number = number[:8]
     return number
@@ -180,9 +176,7 @@ def normalise_lei(v: str) -> str:
     if len(number) != 20:
         raise InvalidIdentifier("LEI must be 20 characters")
     if not _LEI.fullmatch(number):
-        raise InvalidIdentifier(
-            "LEI must be 18 letters or digits followed by 2 check digits"
-        )
+        raise InvalidIdentifier("LEI must be 18 letters or digits followed by 2 check digits")
     if not mod_97_10.is_valid(number):
         raise InvalidIdentifier("LEI checksum does not match")
     return number
@@ -231,8 +225,11 @@ def normalise_imo(v: str) -> str:
 # --- VIN --------------------------------------------------------------------------------------
 
 _VIN_VALUES = dict(zip("0123456789", range(10), strict=True)) | dict(
-    zip("ABCDEFGHJKLMNPRSTUVWXYZ", (1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9,
-                                    2, 3, 4, 5, 6, 7, 8, 9), strict=True)
+    zip(
+        "ABCDEFGHJKLMNPRSTUVWXYZ",
+        (1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9),
+        strict=True,
+    )
 )
 _VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 
@@ -270,23 +267,59 @@ def normalise_vin(v: str, *, require_check_digit: bool = True) -> str:
 
 _MASK64 = (1 << 64) - 1
 _KECCAK_RC = (
-    0x0000000000000001, 0x0000000000008082, 0x800000000000808A, 0x8000000080008000,
-    0x000000000000808B, 0x0000000080000001, 0x8000000080008081, 0x8000000000008009,
-    0x000000000000008A, 0x0000000000000088, 0x0000000080008009, 0x000000008000000A,
-    0x000000008000808B, 0x800000000000008B, 0x8000000000008089, 0x8000000000008003,
-    0x8000000000008002, 0x8000000000000080, 0x000000000000800A, 0x800000008000000A,
-    0x8000000080008081, 0x8000000000008080, 0x0000000080000001, 0x8000000080008008,
+    0x0000000000000001,
+    0x0000000000008082,
+    0x800000000000808A,
+    0x8000000080008000,
+    0x000000000000808B,
+    0x0000000080000001,
+    0x8000000080008081,
+    0x8000000000008009,
+    0x000000000000008A,
+    0x0000000000000088,
+    0x0000000080008009,
+    0x000000008000000A,
+    0x000000008000808B,
+    0x800000000000008B,
+    0x8000000000008089,
+    0x8000000000008003,
+    0x8000000000008002,
+    0x8000000000000080,
+    0x000000000000800A,
+    0x800000008000000A,
+    0x8000000080008081,
+    0x8000000000008080,
+    0x0000000080000001,
+    0x8000000080008008,
 )
 _KECCAK_ROT = (
-    0, 1, 62, 28, 27,
-    36, 44, 6, 55, 20,
-    3, 10, 43, 25, 39,
-    41, 45, 15, 21, 8,
-    18, 2, 61, 56, 14,
+    0,
+    1,
+    62,
+    28,
+    27,
+    36,
+    44,
+    6,
+    55,
+    20,
+    3,
+    10,
+    43,
+    25,
+    39,
+    41,
+    45,
+    15,
+    21,
+    8,
+    18,
+    2,
+    61,
+    56,
+    14,
 )
-_KECCAK_PI = tuple(
-    (i // 5) + 5 * ((2 * (i % 5) + 3 * (i // 5)) % 5) for i in range(25)
-)
+_KECCAK_PI = tuple((i // 5) + 5 * ((2 * (i % 5) + 3 * (i // 5)) % 5) for i in range(25))
 
 
 def _rol64(v: int, n: int) -> int:
@@ -301,10 +334,7 @@ def _keccak_f1600(a: list[int]) -> list[int]:
         b = [0] * 25
         for i in range(25):
             b[_KECCAK_PI[i]] = _rol64(a[i] ^ d[i % 5], _KECCAK_ROT[i])
-        a = [
-            b[i] ^ (~b[(i + 1) % 5 + i - i % 5] & b[(i + 2) % 5 + i - i % 5])
-            for i in range(25)
-        ]
+        a = [b[i] ^ (~b[(i + 1) % 5 + i - i % 5] & b[(i + 2) % 5 + i - i % 5]) for i in range(25)]
         a[0] ^= rc
     return a
 
@@ -318,7 +348,7 @@ def _keccak_sponge(data: bytes, rate: int, suffix: int, length: int) -> bytes:
     for offset in range(0, len(padded), rate):
         for i in range(rate // 8):
             start = offset + 8 * i
-            state[i] ^= int.from_bytes(padded[start:start + 8], "little")
+            state[i] ^= int.from_bytes(padded[start : start + 8], "little")
         state = _keccak_f1600(state)
     out = b"".join(lane.to_bytes(8, "little") for lane in state[: rate // 8])
     return out[:length]
@@ -336,9 +366,7 @@ def eip55_checksum(address: str) -> str:
     """The EIP-55 mixed-case spelling of an Ethereum address (``0x`` + 40 hex digits)."""
     address = _prepare(address, "Ethereum address")
     if not _ETH.fullmatch(address):
-        raise InvalidIdentifier(
-            "Ethereum address must be 0x followed by 40 hexadecimal characters"
-        )
+        raise InvalidIdentifier("Ethereum address must be 0x followed by 40 hexadecimal characters")
     body = address[2:].lower()
     digest = keccak256(body.encode("ascii")).hex()[:40]
     return "0x" + "".join(
@@ -348,17 +376,13 @@ def eip55_checksum(address: str) -> str:
 
 def _normalise_eth(address: str) -> str:
     if address[:2].lower() != "0x" or len(address) != 42:
-        raise InvalidIdentifier(
-            "Ethereum address must be 0x followed by 40 hexadecimal characters"
-        )
+        raise InvalidIdentifier("Ethereum address must be 0x followed by 40 hexadecimal characters")
     if not _ETH.fullmatch(address):
         raise InvalidIdentifier(
             "Ethereum address may contain only the hexadecimal characters 0-9 and a-f after 0x"
         )
     body = address[2:]
-    if body != body.lower() and body != body.upper() and eip55_checksum(address) != (
-        "0x" + body
-    ):
+    if body != body.lower() and body != body.upper() and eip55_checksum(address) != ("0x" + body):
         raise InvalidIdentifier(
             "Ethereum address capitalisation does not match its EIP-55 checksum; "
             "check it for typing errors"
@@ -453,8 +477,10 @@ def _normalise_btc_segwit(address: str) -> str:
     if const != (_BECH32_CONST if version == 0 else _BECH32M_CONST):
         raise InvalidIdentifier("Bitcoin address checksum does not match")
     program = _convert_5_to_8(data[1:-6])
-    if program is None or not 2 <= len(program) <= 40 or (
-        version == 0 and len(program) not in (20, 32)
+    if (
+        program is None
+        or not 2 <= len(program) <= 40
+        or (version == 0 and len(program) not in (20, 32))
     ):
         raise InvalidIdentifier("Bitcoin address has a witness program of invalid length")
     return address
@@ -475,11 +501,32 @@ def _normalise_btc(address: str) -> str:
 
 # --- Crypto currencies ------------------------------------------------------------------------
 
-SUPPORTED_CRYPTO: frozenset[str] = frozenset({
-    "BTC", "ETH",
-    "ADA", "AVAX", "BCH", "BNB", "DAI", "DASH", "DOGE", "DOT", "LTC", "MATIC", "POL",
-    "SOL", "TON", "TRX", "USDC", "USDT", "XLM", "XMR", "XRP", "ZEC",
-})
+SUPPORTED_CRYPTO: frozenset[str] = frozenset(
+    {
+        "BTC",
+        "ETH",
+        "ADA",
+        "AVAX",
+        "BCH",
+        "BNB",
+        "DAI",
+        "DASH",
+        "DOGE",
+        "DOT",
+        "LTC",
+        "MATIC",
+        "POL",
+        "SOL",
+        "TON",
+        "TRX",
+        "USDC",
+        "USDT",
+        "XLM",
+        "XMR",
+        "XRP",
+        "ZEC",
+    }
+)
 """Cryptocurrency codes accepted by :func:`normalise_crypto_address` (upper case)."""
 
 _PLAUSIBLE_ADDRESS = re.compile(r"[A-Za-z0-9:_-]{20,256}")
@@ -524,9 +571,7 @@ def normalise_crypto_address(currency: str, address: str) -> str:
     if code == "ETH" or (value[:2].lower() == "0x" and len(value) == 42):
         return _normalise_eth(value)
     if not _PLAUSIBLE_ADDRESS.fullmatch(value):
-        raise InvalidIdentifier(
-            f"{code} wallet address must be 20 to 256 letters and digits"
-        )
+        raise InvalidIdentifier(f"{code} wallet address must be 20 to 256 letters and digits")
     return value
 
 
@@ -590,7 +635,8 @@ def normalise_generic(v: str, *, label: str = "Identifier") -> str:
     value = _prepare(v, label).upper()
     value = unicodedata.normalize("NFKC", value)
     value = "".join(
-        ch for ch in value
+        ch
+        for ch in value
         if ch not in "./" and not ch.isspace() and unicodedata.category(ch) not in ("Pd", "Cf")
     )
     if not value:

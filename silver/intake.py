@@ -470,9 +470,7 @@ def case_graph(
 CLOSABLE = frozenset({Status.DISSEMINATED, Status.REJECTED})
 
 
-def close_case(
-    case_id: str, user: User, uow: AbstractUnitOfWork, keys: KeyMaterial
-) -> Case:
+def close_case(case_id: str, user: User, uow: AbstractUnitOfWork, keys: KeyMaterial) -> Case:
     """disseminated|rejected -> closed (the owning caseworker or a screener); the retention
     period starts now."""
     now = utcnow()

@@ -21,8 +21,23 @@ from silver import projection
 from silver.demo import DEMO_CASES, DEMO_USERS, load_demo
 from tests.integration.conftest import PASSWORD
 
-ALLOWED_TARGETS = {"BE", "ES", "FR", "GB", "IT", "PL", "PT", "SE", "AE", "SG", "US", "CN", "KZ",
-                   "GE", "MT"}
+ALLOWED_TARGETS = {
+    "BE",
+    "ES",
+    "FR",
+    "GB",
+    "IT",
+    "PL",
+    "PT",
+    "SE",
+    "AE",
+    "SG",
+    "US",
+    "CN",
+    "KZ",
+    "GE",
+    "MT",
+}
 FICTIONAL_WORDS = ("Demo", "Fictief", "Voorbeeld", "Testmunt", "Nepbedrijf")
 
 
@@ -65,8 +80,15 @@ def test_every_demo_body_is_valid_and_clearly_fictional() -> None:
     penalties = [body["max_penalty_years"] for _, body in cases]
     assert sum(p > 4 for p in penalties) >= len(cases) - 1
     asset_types = {a["type"] for _, body in cases for a in body["assets"]}
-    assert {"bank_account", "real_estate", "vehicle", "vessel", "aircraft", "crypto_wallet",
-            "company_share"} <= asset_types
+    assert {
+        "bank_account",
+        "real_estate",
+        "vehicle",
+        "vessel",
+        "aircraft",
+        "crypto_wallet",
+        "company_share",
+    } <= asset_types
 
 
 def test_two_cases_of_different_agencies_share_exactly_an_account_and_a_vessel() -> None:
@@ -90,8 +112,7 @@ def _json(response: TestResponse) -> Any:
 
 
 def _token(client: FlaskClient, username: str) -> dict[str, str]:
-    response = client.post("/api/v1/auth/token",
-                           json={"username": username, "password": PASSWORD})
+    response = client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
     assert response.status_code == 200, response.json
     return {"Authorization": f"Bearer {_json(response)['access_token']}"}
 
@@ -106,8 +127,10 @@ def _newest_with_title(client: FlaskClient, headers: dict[str, str], title: str)
             if summary["title"] == title:
                 return summary
         if page * 200 >= int(response.headers["X-Total-Count"]):
-            pytest.fail(f"no case titled {title!r}: the demo users exist but not the demo cases "
-                        "(loaded by an older demo.py?); delete the demo users and run again")
+            pytest.fail(
+                f"no case titled {title!r}: the demo users exist but not the demo cases "
+                "(loaded by an older demo.py?); delete the demo users and run again"
+            )
         page += 1
 
 

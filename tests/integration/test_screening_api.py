@@ -12,8 +12,12 @@ from tests.support.cases import case_body
 def test_submit_screens_the_case_and_stores_the_judged_version(
     client: FlaskClient, login: Login, svc: Services
 ) -> None:
-    cw, om, screener, evaluator = (login("caseworker", "FIOD"), login("caseworker", "OM"),
-                                   login("screener"), login("evaluator"))
+    cw, om, screener, evaluator = (
+        login("caseworker", "FIOD"),
+        login("caseworker", "OM"),
+        login("screener"),
+        login("evaluator"),
+    )
     body = case_body(crime_types=["drug_trafficking"], target_countries=["SG", "ES"])
     body["subjects"][0]["remarks"] = "Zijn BSN is 1112.22.333 volgens de gemeente."
     case = client.post("/api/v1/cases", json=body, headers=cw).json
@@ -41,8 +45,7 @@ def test_submit_screens_the_case_and_stores_the_judged_version(
     assert own.status_code == 200 and "countries" not in own.json
     assert own.json["findings"] == result["findings"]
     assert client.get(f"/api/v1/cases/{case['id']}/screening", headers=om).status_code == 404
-    assert client.get(f"/api/v1/cases/{case['id']}/screening",
-                      headers=evaluator).status_code == 403
+    assert client.get(f"/api/v1/cases/{case['id']}/screening", headers=evaluator).status_code == 403
 
 
 def test_a_draft_is_screened_on_demand_for_its_caseworker(
@@ -53,5 +56,4 @@ def test_a_draft_is_screened_on_demand_for_its_caseworker(
     result = client.get(f"/api/v1/cases/{case['id']}/screening", headers=cw).json
     assert "CASE.PENALTY_THRESHOLD" in {f["rule"] for f in result["findings"]}
     assert result["case_version"] == 1
-    assert client.get(f"/api/v1/cases/{case['id']}/screening",
-                      headers=screener).status_code == 404
+    assert client.get(f"/api/v1/cases/{case['id']}/screening", headers=screener).status_code == 404

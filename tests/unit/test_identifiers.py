@@ -122,7 +122,7 @@ def test_iban_property_generated_nl_ibans(
     bank: str, account: str, separator: str, lower: bool
 ) -> None:
     iban = _with_check_digits("NL", bank + account)
-    spelled = separator.join(iban[i:i + 4] for i in range(0, len(iban), 4))
+    spelled = separator.join(iban[i : i + 4] for i in range(0, len(iban), 4))
     if lower:
         spelled = spelled.lower()
     canonical = normalise_iban(spelled)
@@ -269,9 +269,7 @@ def test_imo_invalid(value: str, message: str) -> None:
 # --- VIN ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "value", ["1M8GDM9AXKP042788", "JH4KA7561PC008269", "11111111111111111"]
-)
+@pytest.mark.parametrize("value", ["1M8GDM9AXKP042788", "JH4KA7561PC008269", "11111111111111111"])
 def test_vin_valid(value: str) -> None:
     assert normalise_vin(value) == value
     assert normalise_vin(value.lower()) == value
@@ -659,8 +657,20 @@ def test_generic_property_idempotent(value: str) -> None:
 
 def test_identifier_kinds() -> None:
     assert {
-        "iban", "bic", "lei", "isin", "imo", "vin", "crypto", "passport", "national_id",
-        "tax_id", "other", "registration_number", "registration_plate", "registration_mark",
+        "iban",
+        "bic",
+        "lei",
+        "isin",
+        "imo",
+        "vin",
+        "crypto",
+        "passport",
+        "national_id",
+        "tax_id",
+        "other",
+        "registration_number",
+        "registration_plate",
+        "registration_mark",
         "cadastral_reference",
     } == IDENTIFIER_KINDS
     assert GENERIC_KINDS < IDENTIFIER_KINDS
