@@ -40,6 +40,14 @@ redis-install: ## Install redis-server from Debian packages when it is missing (
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; \
 	fi
 
+.PHONY: chromium-install
+chromium-install: ## Install Debian's chromium for the browser tests when it is missing (unless SILVER_CHROMIUM is set)
+	@if [ -z "$$SILVER_CHROMIUM" ] && [ ! -x /usr/bin/chromium ]; then \
+	  echo "installing chromium (Debian package) for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
 .PHONY: setup
 setup: deps neo4j-build redis-install ## Everything installed and built, nothing started
 
@@ -65,7 +73,7 @@ status: ## Show which local processes are running
 	@ops/services.sh status
 
 .PHONY: test
-test: setup ## Set up and run the whole test suite (lint, unit, integration) against real services
+test: setup chromium-install ## Set up and run the whole test suite (lint, unit, integration, browser) against real services
 	@ops/test.sh
 
 .PHONY: unit
@@ -76,7 +84,7 @@ unit: deps ## Run the unit tests only (no services)
 lint: deps ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy silver graph screening api
+	$(BIN)/mypy silver graph screening api web
 
 .PHONY: fmt
 fmt: deps ## Format the code with ruff

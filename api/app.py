@@ -57,6 +57,10 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
     _register_blueprints(api)
     register_error_handlers(app)
 
+    from web import init_web
+
+    init_web(app, settings)
+
     from api.cli import register_cli
 
     register_cli(app)

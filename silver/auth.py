@@ -30,7 +30,12 @@ def token_hash(token: str) -> str:
 
 
 def create_user(
-    username: str, role: str, agency: str | None, password: str, uow: AbstractUnitOfWork
+    username: str,
+    role: str,
+    agency: str | None,
+    password: str,
+    uow: AbstractUnitOfWork,
+    actor: str = "cli",
 ) -> User:
     errors: dict[str, list[str]] = {}
     if not USERNAME_RE.match(username):
@@ -62,13 +67,20 @@ def create_user(
         uow.audit.append(
             AuditEvent(
                 "user.create",
-                "cli",
+                actor,
                 utcnow(),
                 detail={"username": username, "role": role_value.value},
             )
         )
         uow.commit()
     return user
+
+
+def list_users(actor: User, uow: AbstractUnitOfWork) -> list[User]:
+    """Every user, by username (an admin's overview; password hashes stay in the domain)."""
+    require_role(actor, Role.ADMIN)
+    with uow:
+        return list(uow.users.all_users())
 
 
 def issue_token(

@@ -48,6 +48,8 @@ class Settings:
     message_ttl_days: int = 365
     retention_days: int = 5 * 365
     max_body_bytes: int = 1024 * 1024
+    secret_key: str | None = None
+    cookie_secure: str = "auto"
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -184,4 +186,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         response_days_other=_int(env, "SILVER_RESPONSE_DAYS_OTHER", 30, 1),
         message_ttl_days=_int(env, "SILVER_MESSAGE_TTL_DAYS", 365, 1),
         retention_days=_int(env, "SILVER_RETENTION_DAYS", 5 * 365, 0),
+        secret_key=_opt(env, "SILVER_SECRET_KEY"),
+        cookie_secure=_choice(env, "SILVER_COOKIE_SECURE", "auto", ("auto", "true", "false")),
     )

@@ -55,6 +55,16 @@ def load_keys(settings: Settings) -> KeyMaterial:
     return KeyMaterial(master, index_key, signing, master_from_env=bool(settings.master_key))
 
 
+def session_secret(settings: Settings) -> str:
+    """The key that signs the web pages' session cookies: SILVER_SECRET_KEY, else (development)
+    var/keys/session.key, generated once."""
+    if settings.secret_key:
+        return settings.secret_key
+    return _read_or_create(
+        settings.keys_dir / "session.key", crypto.encode_key(crypto.new_secret_key())
+    )
+
+
 def add_master_key(settings: Settings, current: crypto.MasterKeyring) -> crypto.MasterKeyring:
     """Development rotation: a new master key becomes current in var/keys/master.keys."""
     if settings.master_key:

@@ -235,7 +235,7 @@ def months_chart(doc: Doc) -> Markup | None:
 # --- The page ------------------------------------------------------------------------------------
 
 
-def _tables(doc: Doc) -> list[dict[str, Any]]:
+def tables(doc: Doc) -> list[dict[str, Any]]:
     out = []
     for section in SECTIONS:
         data = doc["sections"].get(section.name, {})
@@ -272,5 +272,5 @@ CHARTS: tuple[tuple[str, str, Callable[[Doc], Markup | None]], ...] = (
 def render_report(doc: Doc) -> str:
     charts = {name: (caption, draw(doc)) for name, caption, draw in CHARTS}
     return _env.get_template("stats_report.html").render(
-        doc=doc, sections=_tables(doc), charts=charts
+        doc=doc, sections=tables(doc), charts=charts
     )

@@ -1,0 +1,104 @@
+"""Who is logged in: the session holds the user's API token, checked on every request."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import g, redirect, request, session, url_for
+
+from api.extensions import services
+from silver import auth
+from silver.errors import Forbidden, Unauthenticated
+from silver.users import Role, User
+from web.security import renew_session
+
+F = TypeVar("F", bound=Callable[..., Any])
+_TOKEN_KEY = "token"  # noqa: S105 - the session key, not a secret
+
+LANDING: dict[Role, str] = {
+    Role.CASEWORKER: "web.cases",
+    Role.SCREENER: "web.queue",
+    Role.EVALUATOR: "web.report",
+    Role.ADMIN: "web.users",
+}
+
+
+def current_user() -> User | None:
+    if "web_user" not in g:
+        token = session.get(_TOKEN_KEY)
+        user = None
+        if isinstance(token, str) and token:
+            try:
+                user = auth.authenticate(token, services().uow())
+            except Unauthenticated:
+                session.pop(_TOKEN_KEY, None)
+        g.web_user = user
+    user_: User | None = g.web_user
+    return user_
+
+
+def user() -> User:
+    """The logged-in user of a view behind `requires`."""
+    found = current_user()
+    if found is None:
+        raise Unauthenticated("log in first")
+    return found
+
+
+def log_in(username: str, password: str) -> User:
+    svc = services()
+    issued = auth.issue_token(
+        username,
+        password,
+        svc.uow(),
+        ttl_seconds=svc.settings.token_ttl_seconds,
+        lockout_threshold=svc.settings.lockout_threshold,
+        lockout_seconds=svc.settings.lockout_seconds,
+    )
+    renew_session()
+    session[_TOKEN_KEY] = issued.access_token
+    g.pop("web_user", None)
+    return auth.authenticate(issued.access_token, svc.uow())
+
+
+def log_out() -> None:
+    """Revoke the token (the API no longer accepts it either) and end the session."""
+    found, token = current_user(), session.get(_TOKEN_KEY)
+    if found is not None and isinstance(token, str):
+        auth.revoke(token, found, services().uow())
+    renew_session()
+    g.web_user = None
+
+
+def safe_next(target: str | None) -> str | None:
+    """A local path to go back to after login, never another site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+def requires(*roles: Role) -> Callable[[F], F]:
+    """Log in first (redirect to the login page), then one of `roles` (403 otherwise)."""
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            found = current_user()
+            if found is None:
+                path = request.full_path if request.method == "GET" else None
+                return redirect(url_for("web.login", next=safe_next(path and path.rstrip("?"))))
+            if roles and found.role not in roles:
+                raise Forbidden("this page is for the role " + " or ".join(r.value for r in roles))
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

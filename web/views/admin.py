@@ -1,0 +1,123 @@
+"""The admin's pages: users, and the countries' risk profiles (screeners review them too)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+
+from api.countries.schemas import ProfileFieldsSchema
+from api.extensions import services
+from silver import auth, country_service
+from silver.countries import (
+    CAPITAL_OFFENCES,
+    DEATH_PENALTY_STATUSES,
+    FATF_STATUSES,
+    FREEDOM_HOUSE_STATUSES,
+)
+from silver.intake import utcnow
+from silver.users import Agency, Role
+from web import forms
+from web.blueprint import bp
+from web.i18n import translate as _
+from web.pages import Problem, attempt, load
+from web.session import requires, user
+
+_profile_schema = ProfileFieldsSchema()
+
+
+def _users_page(values: dict[str, str] | None = None, problem: Problem | None = None) -> str:
+    return render_template(
+        "web/admin/users.html",
+        users=auth.list_users(user(), services().uow()),
+        roles=[r.value for r in Role],
+        agencies=[a.value for a in Agency],
+        values=values or {"role": "caseworker"},
+        problem=problem,
+        errors=problem.errors if problem else {},
+    )
+
+
+@bp.get("/admin/users")
+@requires(Role.ADMIN)
+def users() -> Any:
+    return _users_page()
+
+
+@bp.post("/admin/users")
+@requires(Role.ADMIN)
+def create_user() -> Any:
+    values = {k: request.form.get(k, "").strip() for k in ("username", "role", "agency")}
+    created = attempt(
+        lambda: auth.create_user(
+            values["username"],
+            values["role"],
+            values["agency"] or None,
+            request.form.get("password", ""),
+            services().uow(),
+            actor=user().username,
+        )
+    )
+    if isinstance(created, Problem):
+        return _users_page(values, created), created.status
+    flash(_("User {username} was created.", username=created.username), "success")
+    return redirect(url_for("web.users"), 303)
+
+
+@bp.get("/admin/countries")
+@requires(Role.ADMIN, Role.SCREENER)
+def countries() -> Any:
+    participant = {"yes": True, "no": False}.get(request.args.get("participant", ""))
+    rows = country_service.list_countries(services().uow(), participant)
+    return render_template(
+        "web/admin/countries.html", countries=rows, participant=request.args.get("participant", "")
+    )
+
+
+def _country_page(
+    code: str, values: dict[str, Any] | None = None, problem: Problem | None = None
+) -> str:
+    country = country_service.get_country(code, services().uow())
+    return render_template(
+        "web/admin/country.html",
+        country=country,
+        values={"participant": country["participant"], **(values or country["profile"])},
+        version=request.form.get("version") if problem else country["version"],
+        history=country_service.profile_history(code, services().uow()),
+        choices={
+            "death_penalty_status": DEATH_PENALTY_STATUSES,
+            "freedom_house_status": FREEDOM_HOUSE_STATUSES,
+            "fatf_status": FATF_STATUSES,
+            "capital_offences": CAPITAL_OFFENCES,
+        },
+        problem=problem,
+        errors=forms.without_indexes(problem.errors) if problem else {},
+    )
+
+
+@bp.get("/admin/countries/<code>")
+@requires(Role.ADMIN, Role.SCREENER)
+def country(code: str) -> Any:
+    return _country_page(code)
+
+
+def _update(code: str, changes: dict[str, Any]) -> dict[str, Any]:
+    return country_service.update_profile(
+        code,
+        load(_profile_schema, changes),
+        forms.int_or_none(request.form.get("version")),
+        user(),
+        services().uow(),
+        utcnow(),
+    )
+
+
+@bp.post("/admin/countries/<code>")
+@requires(Role.ADMIN, Role.SCREENER)
+def update_country(code: str) -> Any:
+    changes = forms.profile_changes(request.form, user().role is Role.ADMIN)
+    updated = attempt(lambda: _update(code, changes))
+    if isinstance(updated, Problem):
+        return _country_page(code, changes, updated), updated.status
+    flash(_("The profile of {code} was saved.", code=updated["code"]), "success")
+    return redirect(url_for("web.country", code=updated["code"]), 303)
