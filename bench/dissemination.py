@@ -281,12 +281,13 @@ def environment(**values: str) -> Iterator[None]:
 
 
 def require_idle_queue(svc: Services) -> Queue:
-    queue = Queue(jobs.QUEUE_NAME, connection=svc.redis)
+    queue = Queue(svc.settings.queue_name, connection=svc.redis)
     workers = Worker.all(queue=queue)
     if queue.count or workers:
         raise SystemExit(
-            f"the '{jobs.QUEUE_NAME}' queue holds {queue.count} jobs and has {len(workers)} live "
-            "workers: stop the worker (make stop) and let the queue drain before benchmarking"
+            f"the {svc.settings.queue_name!r} queue holds {queue.count} jobs and has "
+            f"{len(workers)} live workers: stop the worker (make stop) and let the queue "
+            "drain before benchmarking"
         )
     return queue
 

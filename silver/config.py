@@ -7,6 +7,7 @@ raises ConfigError naming the variable, so the process fails at start-up, not at
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -47,6 +48,7 @@ class Settings:
     response_days_other: int = 30
     message_ttl_days: int = 365
     retention_days: int = 5 * 365
+    queue_name: str = "silver"
     max_body_bytes: int = 1024 * 1024
     secret_key: str | None = None
     cookie_secure: str = "auto"
@@ -119,6 +121,13 @@ def _intervals(env: Mapping[str, str], name: str, default: tuple[int, ...]) -> t
     return values
 
 
+def _queue_name(env: Mapping[str, str]) -> str:
+    value = (env.get("SILVER_QUEUE") or "silver").strip()
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}", value):
+        raise ConfigError(f"SILVER_QUEUE must be a plain queue name, got {value!r}")
+    return value
+
+
 def _opt(env: Mapping[str, str], name: str) -> str | None:
     value = env.get(name)
     return value if value and value.strip() else None
@@ -186,6 +195,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         response_days_other=_int(env, "SILVER_RESPONSE_DAYS_OTHER", 30, 1),
         message_ttl_days=_int(env, "SILVER_MESSAGE_TTL_DAYS", 365, 1),
         retention_days=_int(env, "SILVER_RETENTION_DAYS", 5 * 365, 0),
+        queue_name=_queue_name(env),
         secret_key=_opt(env, "SILVER_SECRET_KEY"),
         cookie_secure=_choice(env, "SILVER_COOKIE_SECURE", "auto", ("auto", "true", "false")),
     )

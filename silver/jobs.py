@@ -22,7 +22,6 @@ from silver.config import Settings, load_settings
 from silver.keys import load_keys
 from silver.transport import make_transport
 
-QUEUE_NAME = "silver"
 OVERDUE_EVERY = timedelta(minutes=15)
 OVERDUE_JOB_ID = "silver-mark-overdue"
 LOST_AFTER = timedelta(minutes=10)
@@ -63,7 +62,7 @@ def enqueue_after_commit(
 
 def enqueue_notices(connection: redis.Redis, settings: Settings, notice_ids: list[str]) -> None:
     """One job per recipient, with a deterministic id and retries with back-off."""
-    queue = Queue(QUEUE_NAME, connection=connection)
+    queue = Queue(settings.queue_name, connection=connection)
     intervals = list(settings.retry_intervals)
     for notice_id in notice_ids:
         queue.enqueue(
@@ -113,12 +112,12 @@ def mark_overdue(reschedule: bool = True) -> int:
         log.warning("re-enqueueing %d disseminations without a recent attempt", len(lost))
         enqueue_notices(connection, settings, lost)
     if reschedule:
-        schedule_overdue(connection, OVERDUE_EVERY)
+        schedule_overdue(connection, settings, OVERDUE_EVERY)
     return count
 
 
-def schedule_overdue(connection: redis.Redis, delay: timedelta) -> None:
-    Queue(QUEUE_NAME, connection=connection).enqueue_in(
+def schedule_overdue(connection: redis.Redis, settings: Settings, delay: timedelta) -> None:
+    Queue(settings.queue_name, connection=connection).enqueue_in(
         delay, mark_overdue, job_id=OVERDUE_JOB_ID, result_ttl=3600
     )
 

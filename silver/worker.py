@@ -1,9 +1,9 @@
 """The rq worker process: `python -m silver.worker` (started by `make run`).
 
-Listens on the `silver` queue with the scheduler enabled, so retries with back-off and
-scheduled jobs run. On start it re-enqueues every dissemination still queued (a worker killed
-mid-send leaves one behind) and schedules the overdue check. Jobs make their own Neo4j driver
-inside the work horse (see silver/jobs.py).
+Listens on the `SILVER_QUEUE` queue (default `silver`) with the scheduler enabled, so retries
+with back-off and scheduled jobs run. On start it re-enqueues every dissemination still queued
+(a worker killed mid-send leaves one behind) and schedules the overdue check. Jobs make their
+own Neo4j driver inside the work horse (see silver/jobs.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import redis
 from rq import Queue, Worker
 
 from silver.config import load_settings
-from silver.jobs import QUEUE_NAME, resume, schedule_overdue
+from silver.jobs import resume, schedule_overdue
 
 log = logging.getLogger("silver.worker")
 
@@ -26,8 +26,9 @@ def main() -> None:
     connection = redis.Redis.from_url(settings.redis_url)
     resumed = resume(connection, settings)
     log.info("re-enqueued %d queued disseminations", resumed)
-    schedule_overdue(connection, timedelta(seconds=0))
-    worker = Worker([Queue(QUEUE_NAME, connection=connection)], connection=connection)
+    schedule_overdue(connection, settings, timedelta(seconds=0))
+    queue = Queue(settings.queue_name, connection=connection)
+    worker = Worker([queue], connection=connection)
     worker.work(with_scheduler=True)
 
 

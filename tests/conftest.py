@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 
 import pytest
@@ -11,3 +12,9 @@ import pytest
 def unique() -> str:
     """A short unique suffix, so tests can share one database."""
     return uuid.uuid4().hex[:10]
+
+
+# Jobs the tests enqueue go to a queue of their own, so a worker of `make run` on the same
+# Redis never takes them (and the tests never take its jobs). Set before any app or job reads
+# its settings; in-process jobs read the environment like a worker does.
+os.environ.setdefault("SILVER_QUEUE", f"silver-test-{os.getpid()}")

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from rq import Queue, SimpleWorker
 
-from silver import auth, jobs
+from silver import auth
 from tests.browser.conftest import LiveServer
 from tests.integration.conftest import PASSWORD
 from tests.support.cases import imo, nl_iban
@@ -89,7 +89,7 @@ def new_user(server: LiveServer, role: str, agency: str | None = None) -> str:
 
 def run_jobs(server: LiveServer) -> None:
     """The rq worker, in this process: the queued disseminations go out through the outbox."""
-    queue = Queue(jobs.QUEUE_NAME, connection=server.svc.redis)
+    queue = Queue(server.svc.settings.queue_name, connection=server.svc.redis)
     SimpleWorker([queue], connection=server.svc.redis).work(burst=True)
 
 

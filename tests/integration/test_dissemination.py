@@ -30,7 +30,7 @@ from tests.support.gateway import Gateway
 
 def run_jobs(svc: Services) -> None:
     """Run every queued job in this process, retries included, until the queue is empty."""
-    queue = Queue(jobs.QUEUE_NAME, connection=svc.redis)
+    queue = Queue(svc.settings.queue_name, connection=svc.redis)
     SimpleWorker([queue], connection=svc.redis).work(burst=True)
 
 

@@ -20,7 +20,7 @@ from werkzeug.test import TestResponse
 
 from api.cases.routes import validate_body
 from api.extensions import Services
-from silver import auth, jobs
+from silver import auth
 from tests.integration.conftest import PASSWORD, Login
 from tests.support.cases import case_body, nl_iban
 from web import forms, i18n
@@ -101,7 +101,7 @@ def field_error(response: TestResponse, field: str) -> str:
 
 
 def run_jobs(svc: Services) -> None:
-    queue = Queue(jobs.QUEUE_NAME, connection=svc.redis)
+    queue = Queue(svc.settings.queue_name, connection=svc.redis)
     SimpleWorker([queue], connection=svc.redis).work(burst=True)
 
 
