@@ -9,6 +9,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 VAR="${SILVER_VAR_DIR:-$ROOT/var}"
 RUN="$VAR/run"
 LOG="$VAR/log"
+SHOWN="${VAR#"$ROOT"/}"  # var, or var/test for `make test`, in messages
 VENV="$ROOT/.venv"
 NEO4J_LOCAL_PORT="${SILVER_LOCAL_NEO4J_PORT:-7687}"
 REDIS_LOCAL_PORT="${SILVER_LOCAL_REDIS_PORT:-6479}"
@@ -63,7 +64,7 @@ start_neo4j() {
   [[ -d "$lib" && -d "$classes" ]] || die "the Neo4j launcher is not built: run 'make neo4j-build'"
   local pw; pw="$(cat "$(neo4j_password_file)")"
   mkdir -p "$VAR/neo4j" "$LOG/neo4j"
-  say "neo4j: starting on 127.0.0.1:$NEO4J_LOCAL_PORT (data in var/neo4j, log in var/log/neo4j.out)"
+  say "neo4j: starting on 127.0.0.1:$NEO4J_LOCAL_PORT (data in $SHOWN/neo4j, log in $SHOWN/log/neo4j.out)"
   local before=0
   [[ -f "$LOG/neo4j.out" ]] && before="$(wc -l < "$LOG/neo4j.out")"
   NEO4J_PASSWORD="$pw" nohup java -Xms256m -Xmx"${SILVER_NEO4J_HEAP:-768m}" -XX:+UseG1GC \
@@ -74,11 +75,11 @@ start_neo4j() {
   local waited=0
   until tail -n +"$((before + 1))" "$LOG/neo4j.out" 2>/dev/null | grep -q "neo4j ready"; do
     if ! running neo4j; then
-      say "neo4j exited during start-up. Last lines of var/log/neo4j.out:" >&2
+      say "neo4j exited during start-up. Last lines of $SHOWN/log/neo4j.out:" >&2
       tail -n 40 "$LOG/neo4j.out" >&2; exit 1
     fi
     if (( waited >= START_TIMEOUT )); then
-      say "neo4j did not answer within ${START_TIMEOUT}s. Last lines of var/log/neo4j.out:" >&2
+      say "neo4j did not answer within ${START_TIMEOUT}s. Last lines of $SHOWN/log/neo4j.out:" >&2
       tail -n 40 "$LOG/neo4j.out" >&2
       stop_one neo4j
       exit 1
@@ -95,7 +96,7 @@ start_redis() {
   command -v redis-server >/dev/null || die "redis-server is not installed: run 'make redis-install'"
   port_open "$REDIS_LOCAL_PORT" && die "port $REDIS_LOCAL_PORT is taken by another process; set SILVER_LOCAL_REDIS_PORT or REDIS_URL"
   mkdir -p "$VAR/redis"
-  say "redis: starting on 127.0.0.1:$REDIS_LOCAL_PORT (append-only data in var/redis)"
+  say "redis: starting on 127.0.0.1:$REDIS_LOCAL_PORT (append-only data in $SHOWN/redis)"
   redis-server --bind 127.0.0.1 --port "$REDIS_LOCAL_PORT" --protected-mode yes \
     --dir "$VAR/redis" --appendonly yes --appendfsync everysec \
     --daemonize no --logfile "$LOG/redis.log" --save "" < /dev/null >/dev/null 2>&1 &
@@ -106,7 +107,7 @@ start_redis() {
 
 start_worker() {
   if running worker; then say "worker: already running (pid $(cat "$RUN/worker.pid"))"; return; fi
-  say "worker: starting an rq worker --with-scheduler (log in var/log/worker.log)"
+  say "worker: starting an rq worker --with-scheduler (log in $SHOWN/log/worker.log)"
   nohup "$VENV/bin/python" -m silver.worker >>"$LOG/worker.log" 2>&1 < /dev/null &
   echo $! > "$RUN/worker.pid"
 }
@@ -114,7 +115,7 @@ start_worker() {
 start_web() {
   if running web; then say "web: already running (pid $(cat "$RUN/web.pid"))"; return; fi
   port_open "$PORT" && die "port $PORT is taken by another process; set PORT"
-  say "web: starting gunicorn on 127.0.0.1:$PORT (log in var/log/web.log)"
+  say "web: starting gunicorn on 127.0.0.1:$PORT (log in $SHOWN/log/web.log)"
   nohup "$VENV/bin/gunicorn" --bind "127.0.0.1:$PORT" --workers "${WEB_CONCURRENCY:-2}" \
     --access-logfile "$LOG/access.log" --error-logfile "$LOG/web.log" "wsgi:create_app()" \
     < /dev/null >>"$LOG/web.log" 2>&1 &

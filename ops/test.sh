@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # `make test`: start the services that are not running yet, run the suite, then stop exactly
-# the services this script started (a running `make run` is used and left alone).
+# the services this script started.
+#
+# The tests get a Neo4j and a Redis of their own (data, keys and pid files under var/test, ports
+# 7697 and 6489), so running the suite never touches the data of `make run`, and a running
+# `make run` never sees the tests' cases or jobs. NEO4J_URI / REDIS_URL, or SILVER_VAR_DIR and
+# the SILVER_LOCAL_*_PORT variables, override that.
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
+export SILVER_VAR_DIR="${SILVER_VAR_DIR:-$ROOT/var/test}"
+export SILVER_LOCAL_NEO4J_PORT="${SILVER_LOCAL_NEO4J_PORT:-7697}"
+export SILVER_LOCAL_REDIS_PORT="${SILVER_LOCAL_REDIS_PORT:-6489}"
 started=()
 for svc in neo4j redis; do
   if ! ops/services.sh status "$svc" | grep -q running; then
