@@ -410,13 +410,46 @@ def decision_body(data: FormData) -> dict[str, Any]:
     return body
 
 
+# The answer form's choice "(new asset)" in "Asset concerned": no asset key starts with "(".
+NEW_ASSET = "(new)"
+NEW_ASSET_PREFIX = "new_asset-"
+NEW_ASSET_FIELDS = ROW_FIELDS["assets"]
+NEW_ASSET_DEFAULTS: Row = {"value_currency": "EUR"}
+
+
+def new_asset_row(data: FormData) -> Row:
+    """The fields of the answer form's "new asset found by the country" (`new_asset-iban`)."""
+    return {n: _clean(data.get(f"{NEW_ASSET_PREFIX}{n}", "")) for n in NEW_ASSET_FIELDS}
+
+
+def _new_asset(data: FormData, country: str) -> dict[str, Any] | None:
+    """The `new_asset` of an answer: when "(new asset)" is chosen or any of its fields (a default
+    aside) is filled in, so nothing typed there is silently dropped. Its country defaults to the
+    country that answered."""
+    row = new_asset_row(data)
+    typed = any(v for n, v in row.items() if v and v != NEW_ASSET_DEFAULTS.get(n))
+    if _clean(data.get("asset", "")) != NEW_ASSET and not typed:
+        return None
+    if not row["country"] and country:
+        row["country"] = country
+    row["value_currency"] = row["value_currency"] or NEW_ASSET_DEFAULTS["value_currency"]
+    return _asset(row)
+
+
 def outcome_body(data: FormData) -> dict[str, Any]:
-    """The body of `POST /api/v1/cases/{id}/outcomes` (an answer about a known asset)."""
+    """The body of `POST /api/v1/cases/{id}/outcomes`: an answer about one of the case's assets
+    or, instead, about a `new_asset` the country found."""
     amount = _clean(data.get("value_amount", ""))
+    country = _clean(data.get("country", ""))
+    new_asset = _new_asset(data, country)
+    asset = _clean(data.get("asset", ""))
     return {
-        "country": _clean(data.get("country", "")),
+        "country": country,
         "result": _clean(data.get("result", "")),
-        "asset": _opt(_clean(data.get("asset", ""))),
+        # An existing asset chosen AND new-asset fields filled: both go, and the service
+        # refuses the answer ("give either asset or new_asset"), instead of guessing.
+        "asset": None if asset == NEW_ASSET else _opt(asset),
+        "new_asset": new_asset,
         "value": (
             {"amount": amount, "currency": _clean(data.get("value_currency", "")) or "EUR"}
             if amount
@@ -427,14 +460,26 @@ def outcome_body(data: FormData) -> dict[str, Any]:
     }
 
 
+def outcome_field_for(path: str) -> str:
+    """The answer form's field an API error path concerns: `value.amount` -> `value_amount`,
+    `new_asset.iban` -> `new_asset-iban`, `new_asset.estimated_value.amount` ->
+    `new_asset-value_amount`; an error of the whole new asset names `new_asset`."""
+    parts = path.split(".")
+    if parts[0] == "value":
+        return "value_currency" if parts[-1] == "currency" else "value_amount"
+    if parts[0] == "new_asset" and len(parts) >= 2:
+        name = parts[1]
+        if name == "estimated_value":
+            name = "value_currency" if parts[-1] == "currency" else "value_amount"
+        return f"{NEW_ASSET_PREFIX}{name}" if name in NEW_ASSET_FIELDS else "new_asset"
+    return path
+
+
 def outcome_field_errors(errors: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
-    """`value.amount` -> `value_amount`: the outcome form's field names."""
+    """The errors of an answer under the answer form's field names (`outcome_field_for`)."""
     out: dict[str, list[str]] = {}
     for path, messages in errors.items():
-        name = path
-        if path.startswith("value"):
-            name = "value_currency" if path.endswith("currency") else "value_amount"
-        out.setdefault(name, []).extend(messages)
+        out.setdefault(outcome_field_for(path), []).extend(messages)
     return out
 
 

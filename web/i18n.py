@@ -49,6 +49,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
 
 NL: dict[str, str] = {
     "(none)": "(geen)",
+    "(new asset)": "(nieuw vermogensbestanddeel)",
     "(not chosen)": "(niet gekozen)",
     "(unknown)": "(onbekend)",
     "2-63 characters: lower-case letters, digits, '.', '_' or '-'.": (
@@ -118,6 +119,7 @@ NL: dict[str, str] = {
     "Create the user": "Gebruiker aanmaken",
     "Crime types": "Soorten misdrijf",
     "Currency": "Valuta",
+    "Currency of the estimated value": "Valuta van de geschatte waarde",
     "Date of birth": "Geboortedatum",
     "Death penalty": "Doodstraf",
     "Decision": "Besluit",
@@ -167,6 +169,7 @@ NL: dict[str, str] = {
     "Justification (needed for a third party)": "Motivering (nodig voor een derde)",
     "Justification for the special categories": "Motivering voor de bijzondere categorieën",
     "Key": "Sleutel",
+    "Key of the new asset": "Sleutel van het nieuwe vermogensbestanddeel",
     "Kind": "Soort",
     "LEI": "LEI",
     "Last error": "Laatste fout",
@@ -185,6 +188,7 @@ NL: dict[str, str] = {
     "National reference": "Nationaal kenmerk",
     "Nationalities": "Nationaliteiten",
     "New case": "Nieuwe zaak",
+    "New asset found by the country": "Nieuw vermogensbestanddeel, gevonden door het land",
     "New user": "Nieuwe gebruiker",
     "Next page": "Volgende pagina",
     "No answers yet.": "Nog geen antwoorden.",
@@ -210,6 +214,16 @@ NL: dict[str, str] = {
     "Offence summary": "Samenvatting van het feit",
     "One address per line.": "Eén adres per regel.",
     "One per line.": "Eén per regel.",
+    (
+        "Only for an asset the case does not list yet: choose (new asset) above, or give it a "
+        "key here. The answer then concerns this asset, which is added to the case. Its country "
+        "is the country that answered unless you give another."
+    ): (
+        "Alleen voor een vermogensbestanddeel dat nog niet in de zaak staat: kies hierboven "
+        "(nieuw vermogensbestanddeel) of geef het hier een sleutel. Het antwoord betreft dan dit "
+        "vermogensbestanddeel, dat aan de zaak wordt toegevoegd. Het land is het land dat "
+        "antwoordde, tenzij u een ander opgeeft."
+    ),
     (
         "One per line: type (passport, national_id, tax_id, other), number, country. "
         "E.g. passport NX1234567 NL."
@@ -339,10 +353,14 @@ NL: dict[str, str] = {
     "To subject key": "Naar betrokkene (sleutel)",
     "Transfer basis": "Doorgiftegrond",
     "Transfer basis for {country}": "Doorgiftegrond voor {country}",
+    "Two-letter code; empty: the country that answered.": (
+        "Tweeletterige code; leeg: het land dat antwoordde."
+    ),
     "Two-letter country codes, separated by commas.": (
         "Landcodes van twee letters, gescheiden door komma's."
     ),
     "Type": "Soort",
+    "Type of the new asset": "Soort van het nieuwe vermogensbestanddeel",
     "Updated": "Bijgewerkt",
     "Urgency": "Urgentie",
     "User {username} was created.": "Gebruiker {username} is aangemaakt.",
@@ -362,6 +380,7 @@ NL: dict[str, str] = {
     "You are logged out.": "U bent uitgelogd.",
     "Your changes were saved.": "Uw wijzigingen zijn opgeslagen.",
     "e.g. 1250.00": "bijvoorbeeld 1250.00",
+    "found by the country": "gevonden door het land",
     "never": "nooit",
     "no": "nee",
     "nobody": "niemand",

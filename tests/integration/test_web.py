@@ -16,6 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from rq import Queue, SimpleWorker
+from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
 from api.cases.routes import validate_body
@@ -598,3 +599,163 @@ def test_a_case_form_round_trips_a_stored_body() -> None:
     body = case_body()
     rebuilt = forms.case_body(forms.case_form(body))
     assert _given(validate_body(rebuilt)) == _given(validate_body(body))
+
+
+# --- Answers on an asset the country found -----------------------------------------------------
+
+
+SPANISH_IBAN = "ES9121000418450200051332"
+
+
+def disseminated_to_spain(svc: Services, web: WebLogin) -> tuple[WebUser, str]:
+    """A caseworker's case, approved as a diffusion to Spain and delivered there."""
+    cw, screener = web("caseworker", "FIOD"), web("screener")
+    case_id = create_case(cw)
+    submit(cw, case_id)
+    decision = {"decision": "approve", "instrument": "diffusion", "countries": ["ES"]}
+    approved = screener.post(f"/screening/{case_id}/decision", decision, f"/screening/{case_id}")
+    assert approved.status_code == 303, text(approved)
+    run_jobs(svc)
+    assert 'id="outcome-form"' in cw.get(f"/cases/{case_id}").get_data(as_text=True)
+    return cw, case_id
+
+
+def outcome_form(response: TestResponse) -> str:
+    html = response.get_data(as_text=True)
+    return html.split('id="outcome-form"', 1)[1].split("</form>", 1)[0]
+
+
+def test_an_answer_on_an_asset_the_country_found_adds_it_to_the_case(
+    svc: Services, web: WebLogin, client: FlaskClient, login: Login
+) -> None:
+    cw, case_id = disseminated_to_spain(svc, web)
+    form = outcome_form(cw.get(f"/cases/{case_id}"))
+    assert f'<option value="{forms.NEW_ASSET}"' in form
+    ids = re.findall(
+        r'<(?:input|select|textarea)(?![^>]*type="(?:hidden|submit)")[^>]*\sid="([^"]+)"', form
+    )
+    labels = set(re.findall(r'<label for="([^"]+)"', form))
+    assert {"new_asset-key", "new_asset-type", "new_asset-iban", "new_asset-imo"} <= set(ids)
+    assert set(ids) <= labels, set(ids) - labels
+
+    recorded = cw.post(
+        f"/cases/{case_id}/outcomes",
+        {
+            "country": "ES",
+            "result": "frozen",
+            "asset": forms.NEW_ASSET,
+            "value_amount": "12000.00",
+            "value_currency": "EUR",
+            "new_asset-key": "es1",
+            "new_asset-type": "bank_account",
+            "new_asset-iban": SPANISH_IBAN.lower(),
+            "new_asset-country": "",  # the country that answered
+            "new_asset-value_amount": "15000",
+            "new_asset-value_currency": "EUR",
+            "new_asset-description": "Account found by the Guardia Civil.",
+            "notes": "Frozen by the Audiencia Nacional.",
+        },
+        form_page=f"/cases/{case_id}",
+    )
+    assert recorded.status_code == 303, text(recorded)
+    page = cw.get(f"/cases/{case_id}").get_data(as_text=True)
+    asset_row = re.search(r'<tr><th scope="row">es1</th>(.*?)</tr>', page, re.S)
+    assert asset_row, "the new asset is listed with the case's assets"
+    assert SPANISH_IBAN in asset_row.group(1) and "ES" in asset_row.group(1)
+    assert "15000.00 EUR" in asset_row.group(1)
+    answers = re.search(r'<table class="outcomes">(.*?)</table>', page, re.S)
+    assert answers
+    answer = unescape(re.sub(r"<[^>]+>", " ", answers.group(1)))
+    assert "es1" in answer and "found by the country" in answer and "frozen" in answer
+    assert "12000.00 EUR" in answer and "Audiencia Nacional" in answer
+    # The new asset can be the subject of the next answer.
+    assert '<option value="es1"' in outcome_form(cw.get(f"/cases/{case_id}"))
+
+    api = login("caseworker", "FIOD")
+    listed = client.get(f"/api/v1/cases/{case_id}/outcomes", headers=api).json
+    assert [(o["country"], o["result"], o["asset"], o["new_asset"]) for o in listed] == [
+        ("ES", "frozen", "es1", True)
+    ]
+    assets = client.get(f"/api/v1/cases/{case_id}", headers=api).json["assets"]
+    found = next(a for a in assets if a["key"] == "es1")
+    assert {"type": "bank_account", "iban": SPANISH_IBAN, "country": "ES"}.items() <= found.items()
+    assert found["estimated_value"] == {"amount": "15000.00", "currency": "EUR"}
+
+
+def test_a_bad_new_asset_is_shown_next_to_its_field_and_nothing_is_stored(
+    svc: Services, web: WebLogin, client: FlaskClient, login: Login
+) -> None:
+    cw, case_id = disseminated_to_spain(svc, web)
+    typed = {
+        "country": "ES",
+        "result": "asset_located",
+        "asset": "",
+        "new_asset-key": "es2",  # a key alone makes the answer concern a new asset
+        "new_asset-type": "bank_account",
+        "new_asset-iban": "ES00 0000",
+        "new_asset-value_amount": "12,50",
+        "new_asset-description": "Found by the Guardia Civil.",
+        "notes": "Spanish liaison officer.",
+    }
+    refused = cw.post(f"/cases/{case_id}/outcomes", typed, form_page=f"/cases/{case_id}")
+    assert refused.status_code == 422
+    assert "IBAN" in field_error(refused, "new_asset-iban")
+    assert "decimal" in field_error(refused, "new_asset-value_amount")
+    form = outcome_form(refused)
+    assert re.search(r'<input[^>]*id="new_asset-iban"[^>]*aria-invalid="true"', form)
+    assert 'href="#new_asset-iban"' in refused.get_data(as_text=True)  # the summary links it
+    # What was typed stays in the form.
+    assert 'value="es2"' in form and 'value="ES00 0000"' in form and 'value="12,50"' in form
+    assert '<option value="bank_account" selected>' in form
+    assert '<option value="ES" selected>' in form
+    assert "Found by the Guardia Civil." in form and "Spanish liaison officer." in form
+
+    api = login("caseworker", "FIOD")
+    assert client.get(f"/api/v1/cases/{case_id}/outcomes", headers=api).json == []
+    assets = client.get(f"/api/v1/cases/{case_id}", headers=api).json["assets"]
+    assert [a["key"] for a in assets] == ["a1"]
+
+    # An existing asset chosen and a new one typed: refused, not guessed.
+    both = {**typed, "asset": "a1", "new_asset-iban": SPANISH_IBAN, "new_asset-value_amount": ""}
+    refused = cw.post(f"/cases/{case_id}/outcomes", both, form_page=f"/cases/{case_id}")
+    assert refused.status_code == 422
+    assert "not both" in field_error(refused, "asset")
+    assert client.get(f"/api/v1/cases/{case_id}/outcomes", headers=api).json == []
+
+    # "(new asset)" without a key: the key is asked for next to its field.
+    no_key = {**typed, "asset": forms.NEW_ASSET, "new_asset-key": ""}
+    no_key["new_asset-iban"] = SPANISH_IBAN
+    no_key["new_asset-value_amount"] = ""
+    refused = cw.post(f"/cases/{case_id}/outcomes", no_key, form_page=f"/cases/{case_id}")
+    assert refused.status_code == 422
+    assert field_error(refused, "new_asset-key")
+    assert f'<option value="{forms.NEW_ASSET}" selected>' in outcome_form(refused)
+    assert client.get(f"/api/v1/cases/{case_id}/outcomes", headers=api).json == []
+
+
+def test_the_answer_form_sends_both_when_both_are_given_so_the_service_refuses() -> None:
+    data = MultiDict(
+        {
+            "country": "ES",
+            "result": "seized",
+            "asset": "a1",
+            "new_asset-key": "es3",
+            "new_asset-type": "vehicle",
+            "new_asset-vin": "WVWZZZ1JZXW000001",
+            "new_asset-value_currency": "EUR",
+        }
+    )
+    body = forms.outcome_body(data)
+    assert body["asset"] == "a1", "not silently dropped: the service refuses asset + new_asset"
+    assert body["new_asset"] == {
+        "key": "es3",
+        "type": "vehicle",
+        "country": "ES",
+        "vin": "WVWZZZ1JZXW000001",
+    }
+    # Nothing typed for a new asset (the currency's default aside): the chosen asset.
+    plain = forms.outcome_body(MultiDict({"country": "ES", "result": "seized", "asset": "a1"}))
+    assert plain["asset"] == "a1" and plain["new_asset"] is None
+    assert forms.outcome_field_errors(
+        {"new_asset.estimated_value.currency": ["x"], "new_asset": ["y"], "value.amount": ["z"]}
+    ) == {"new_asset-value_currency": ["x"], "new_asset": ["y"], "value_amount": ["z"]}

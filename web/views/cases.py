@@ -8,7 +8,7 @@ from typing import Any
 from flask import flash, jsonify, redirect, render_template, request, url_for
 
 from api.cases.routes import validate_body
-from api.cases.schemas import CaseListQuerySchema
+from api.cases.schemas import AssetSchema, CaseListQuerySchema
 from api.dissemination.schemas import OutcomeBodySchema
 from api.extensions import services
 from silver import decision_service, dissemination, intake, outcomes, screening_service
@@ -50,6 +50,7 @@ TYPE_FIELD_LABELS = {
 CASE_ROLES = (Role.CASEWORKER, Role.SCREENER)
 _list_query = CaseListQuerySchema()
 _outcome_schema = OutcomeBodySchema()
+_asset_schema = AssetSchema()
 
 
 def _search(rows: list[dict[str, Any]], q: str) -> list[dict[str, Any]]:
@@ -209,6 +210,11 @@ def case_page(
         reached=reached,
         results=RESULTS,
         outcome=outcome or {},
+        asset_types=ASSET_TYPES,
+        new_asset=forms.NEW_ASSET,
+        type_fields=forms.ALL_TYPE_FIELDS,
+        field_types=forms.FIELD_TYPES,
+        type_field_labels=TYPE_FIELD_LABELS,
         today=date.today().isoformat(),
         problem=problem,
         errors=forms.outcome_field_errors(problem.errors) if problem else {},
@@ -231,6 +237,8 @@ def case_graph(case_id: str) -> Any:
 def _record_outcome(case_id: str, body: dict[str, Any]) -> dict[str, Any]:
     svc = services()
     loaded = load(_outcome_schema, body)
+    if loaded.get("new_asset") is not None:  # stored as intake stores an asset (as the API does)
+        loaded["new_asset"] = dict(_asset_schema.dump(loaded["new_asset"]))
     return outcomes.record_outcome(case_id, loaded, user(), svc.uow(), svc.keys)
 
 

@@ -1,6 +1,8 @@
 /* The case form: add and remove rows of subjects, assets, holdings and relations without a
  * round trip, and show the fields that fit a subject's kind or an asset's type. Without this
- * script the same buttons post the whole form and the server does it. */
+ * script the same buttons post the whole form and the server does it.
+ * The answer form of the case page: show the fields that fit the type of the new asset found by
+ * the country (without this script all of them show, and the server checks them). */
 (function () {
   "use strict";
 
@@ -82,4 +84,26 @@
   });
 
   form.querySelectorAll("fieldset.row").forEach(showFields);
+}());
+
+(function () {
+  "use strict";
+
+  var form = document.getElementById("outcome-form");
+  var type = form && form.querySelector("select[data-toggle=asset-type]");
+  if (!type) {
+    return;
+  }
+
+  function showFields() {
+    form.querySelectorAll(".type-field").forEach(function (wrap) {
+      var types = (wrap.getAttribute("data-types") || "").split(" ");
+      var input = wrap.querySelector("input");
+      var keep = (input && input.value !== "") || wrap.querySelector(".has-error");
+      wrap.hidden = type.value !== "" && types.indexOf(type.value) < 0 && !keep;
+    });
+  }
+
+  type.addEventListener("change", showFields);
+  showFields();
 }());
