@@ -36,3 +36,12 @@ def check_owner(user: User, agency: str) -> None:
         raise Forbidden("only the owning agency's caseworkers change a case")
     if user.agency is None or user.agency.value != agency:
         raise NotFound("no such case")
+
+
+def check_actor(user: User, agency: str, status: str) -> None:
+    """The owning agency's caseworkers and the screeners may act on a case (close it, record
+    an answer); everyone else gets what `check_visible` or `check_owner` would say."""
+    if user.role is Role.SCREENER:
+        check_visible(user, agency, status)
+    else:
+        check_owner(user, agency)

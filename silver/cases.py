@@ -70,6 +70,18 @@ ASSET_TYPES = (
     "cash_or_valuables",
     "other",
 )
+# The fields that identify an asset of each type (besides key, type, country, value, description).
+ASSET_TYPE_FIELDS: dict[str, tuple[str, ...]] = {
+    "bank_account": ("iban", "account_number", "bic"),
+    "real_estate": ("address", "cadastral_reference"),
+    "vehicle": ("vin", "registration_plate"),
+    "vessel": ("imo", "name"),
+    "aircraft": ("registration_mark",),
+    "crypto_wallet": ("currency", "address"),
+    "company_share": ("organisation", "percentage", "isin"),
+    "cash_or_valuables": (),
+    "other": (),
+}
 HOLDING_RELATIONS = ("owns", "controls", "beneficial_owner", "uses")
 SUBJECT_RELATIONS = (
     "director_of",

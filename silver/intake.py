@@ -476,10 +476,7 @@ def close_case(case_id: str, user: User, uow: AbstractUnitOfWork, keys: KeyMater
     now = utcnow()
     with uow:
         row = load_row(uow, case_id, for_update=True)
-        if user.role is Role.SCREENER:
-            access.check_visible(user, row["agency"], row["status"])
-        else:
-            access.check_owner(user, row["agency"])
+        access.check_actor(user, row["agency"], row["status"])
         case = open_case(row, keys)
         if case.status not in CLOSABLE:
             raise Conflict(

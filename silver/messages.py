@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from silver import crypto
+from silver.cases import ASSET_TYPE_FIELDS
 from silver.errors import CryptoError
 
 SCHEMA_VERSION = 1
@@ -51,17 +52,6 @@ PERSON_FIELDS = ("full_name", "aliases", "date_of_birth", "nationalities", "iden
 ORGANISATION_FIELDS = ("name", "registration_number", "jurisdiction", "lei")
 IDENTIFIER_FIELDS = ("type", "value", "country")
 ASSET_COMMON_FIELDS = ("key", "type", "country", "estimated_value", "description")
-ASSET_TYPE_FIELDS: Mapping[str, tuple[str, ...]] = {
-    "bank_account": ("iban", "account_number", "bic"),
-    "real_estate": ("address", "cadastral_reference"),
-    "vehicle": ("vin", "registration_plate"),
-    "vessel": ("imo", "name"),
-    "aircraft": ("registration_mark",),
-    "crypto_wallet": ("currency", "address"),
-    "company_share": ("organisation", "percentage", "isin"),
-    "cash_or_valuables": (),
-    "other": (),
-}
 LINK_FIELDS = ("relation", "share")
 ACCUSED_ROLES = frozenset({"suspect", "convicted"})
 

@@ -18,7 +18,7 @@ from silver.errors import ValidationFailed
 from silver.intake import load_row, open_case, reseal_body, seal_text, unseal_text, utcnow
 from silver.keys import KeyMaterial
 from silver.uow import AbstractUnitOfWork
-from silver.users import Role, User
+from silver.users import User
 
 RESULTS = ("no_information", "asset_located", "frozen", "seized", "confiscated", "returned")
 
@@ -38,10 +38,7 @@ def record_outcome(
     now = utcnow()
     with uow:
         row = load_row(uow, case_id, for_update=True)
-        if user.role is Role.SCREENER:
-            access.check_visible(user, row["agency"], row["status"])
-        else:
-            access.check_owner(user, row["agency"])
+        access.check_actor(user, row["agency"], row["status"])
         country = body["country"]
         if not uow.disseminations.recipients_reaching(case_id, country):
             raise ValidationFailed(

@@ -14,6 +14,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from api.schemas import BaseSchema
 from silver import identifiers as ids
 from silver.cases import (
+    ASSET_TYPE_FIELDS,
     ASSET_TYPES,
     CRIME_TYPES,
     HOLDING_RELATIONS,
@@ -173,17 +174,7 @@ class SubjectSchema(BaseSchema):
             raise ValidationError(errors)
 
 
-ASSET_FIELDS: dict[str, tuple[str, ...]] = {
-    "bank_account": ("iban", "account_number", "bic"),
-    "real_estate": ("address", "cadastral_reference"),
-    "vehicle": ("vin", "registration_plate"),
-    "vessel": ("imo", "name"),
-    "aircraft": ("registration_mark",),
-    "crypto_wallet": ("currency", "address"),
-    "company_share": ("organisation", "percentage", "isin"),
-    "cash_or_valuables": (),
-    "other": (),
-}
+ASSET_FIELDS = ASSET_TYPE_FIELDS
 TYPE_FIELDS = frozenset(f for names in ASSET_FIELDS.values() for f in names)
 
 

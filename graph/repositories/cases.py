@@ -14,6 +14,17 @@ def _native(value: Any) -> Any:
     return value.to_native() if hasattr(value, "to_native") else value
 
 
+# Deletes the subjects and assets of the case `c` and keeps `c` and the identifiers they had
+# (`idents`), so the caller can drop those nothing else points at any more.
+DROP_SUBJECTS_AND_ASSETS = """
+            OPTIONAL MATCH (c)-[:HAS_SUBJECT|HAS_ASSET]->(n)
+            OPTIONAL MATCH (n)-[:HAS_IDENTIFIER]->(i:Identifier)
+            WITH c, collect(DISTINCT n) AS nodes, collect(DISTINCT i) AS idents
+            FOREACH (n IN nodes | DETACH DELETE n)
+            WITH c, idents
+"""
+
+
 class CaseRepository:
     def __init__(self, tx: neo4j.Transaction) -> None:
         self._tx = tx
@@ -116,11 +127,9 @@ class CaseRepository:
         self._tx.run(
             """
             MATCH (c:Case {id: $id})
-            OPTIONAL MATCH (c)-[:HAS_SUBJECT|HAS_ASSET]->(n)
-            OPTIONAL MATCH (n)-[:HAS_IDENTIFIER]->(i:Identifier)
-            WITH c, collect(DISTINCT n) AS nodes, collect(DISTINCT i) AS idents
-            FOREACH (n IN nodes | DETACH DELETE n)
-            WITH c, idents
+            """
+            + DROP_SUBJECTS_AND_ASSETS
+            + """
             OPTIONAL MATCH (c)-[t:TARGETS]->(:Country)
             DELETE t
             WITH DISTINCT idents
@@ -335,11 +344,9 @@ class CaseRepository:
         self._tx.run(
             """
             MATCH (c:Case {id: $id})
-            OPTIONAL MATCH (c)-[:HAS_SUBJECT|HAS_ASSET]->(n)
-            OPTIONAL MATCH (n)-[:HAS_IDENTIFIER]->(i:Identifier)
-            WITH c, collect(DISTINCT n) AS nodes, collect(DISTINCT i) AS idents
-            FOREACH (n IN nodes | DETACH DELETE n)
-            WITH c, idents
+            """
+            + DROP_SUBJECTS_AND_ASSETS
+            + """
             UNWIND (CASE WHEN idents = [] THEN [null] ELSE idents END) AS i
             WITH c, i
             OPTIONAL MATCH (i) WHERE i IS NOT NULL AND NOT (i)<-[:HAS_IDENTIFIER]-()
