@@ -6,6 +6,13 @@ import os
 import uuid
 
 import pytest
+from hypothesis import settings
+
+# Property tests explore new random examples on developers' machines; CI (`.ci/run` sets
+# HYPOTHESIS_PROFILE=ci) replays a fixed derandomized set, so a landing never depends on luck.
+settings.register_profile("ci", derandomize=True, database=None)
+settings.register_profile("dev")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture
