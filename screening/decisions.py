@@ -16,7 +16,7 @@ from typing import Literal
 
 from screening.model import CountryAssessment, ScreeningResult
 from screening.registry import CASE_RULES, COUNTRY_RULES
-from silver.countries import REQUESTER
+from silver.cases import GENERAL_SECRETARIAT, REQUESTER
 from silver.errors import Conflict, ValidationFailed
 
 DecisionKind = Literal["approve", "reject", "return"]
@@ -26,7 +26,6 @@ Stage = Literal["single", "first", "second"]
 
 DECISIONS: tuple[DecisionKind, ...] = ("approve", "reject", "return")
 INSTRUMENTS: tuple[Instrument, ...] = ("notice", "diffusion")
-GENERAL_SECRETARIAT = "INTERPOL-GS"
 REASON_CODES: tuple[str, ...] = (
     "INSUFFICIENT_DATA",
     "PENALTY_THRESHOLD",

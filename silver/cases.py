@@ -40,6 +40,9 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 }
 
 REQUESTER = "NL"  # the requesting country, never a recipient
+# The recipient of a notice, which reaches every participant through it.
+GENERAL_SECRETARIAT = "INTERPOL-GS"
+INSTRUMENTS = ("notice", "diffusion")
 
 EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
 

@@ -18,8 +18,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-REQUESTER = "NL"
-
 # law.anticor.world's list of 51 participants (a secondary source, see DOMAIN.md); the seed CSV
 # has one row for each of them.
 DEFAULT_PARTICIPANTS: frozenset[str] = frozenset(

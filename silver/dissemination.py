@@ -22,10 +22,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from screening.decisions import GENERAL_SECRETARIAT, Ruling
+from screening.decisions import Ruling
 from silver import access, messages
 from silver.audit import AuditEvent
-from silver.cases import REQUESTER, Status
+from silver.cases import GENERAL_SECRETARIAT, REQUESTER, Status
 from silver.config import Settings
 from silver.country_service import profile_of
 from silver.errors import Conflict, Forbidden, NotFound
@@ -208,7 +208,7 @@ def _mark_sent(notice_id: str, uow: AbstractUnitOfWork, delivery: Delivery, rece
             return
         row = load_row(uow, notice["case_id"], for_update=True)
         recipient = notice["recipient"]
-        profile = None if recipient == messages.GENERAL_SECRETARIAT else profile_of(uow, recipient)
+        profile = None if recipient == GENERAL_SECRETARIAT else profile_of(uow, recipient)
         due = due_by(
             now,
             eu_member=bool(profile and profile.eu_member),

@@ -24,13 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from silver import crypto
-from silver.cases import ASSET_TYPE_FIELDS
+from silver.cases import ASSET_TYPE_FIELDS, GENERAL_SECRETARIAT, INSTRUMENTS, REQUESTER
 from silver.errors import CryptoError
 
 SCHEMA_VERSION = 1
-GENERAL_SECRETARIAT = "INTERPOL-GS"
-REQUESTER = "NL"
-INSTRUMENTS = ("notice", "diffusion")
 
 MESSAGE_NAMESPACE = uuid.UUID("e62a24a4-d07e-4bd8-9264-a1a9354df3f7")
 

@@ -19,6 +19,7 @@ from silver.cases import (
     CRIME_TYPES,
     HOLDING_RELATIONS,
     IDENTIFIER_TYPES,
+    INSTRUMENTS,
     LEGAL_BASIS_TYPES,
     REQUESTER,
     SUBJECT_KINDS,
@@ -282,9 +283,7 @@ class CaseBodySchema(BaseSchema):
     )
     legal_basis = fields.Nested(LegalBasisSchema, allow_none=True)
     urgency = fields.String(validate=validate.OneOf(("normal", "urgent")))
-    requested_instrument = fields.String(
-        allow_none=True, validate=validate.OneOf(("notice", "diffusion"))
-    )
+    requested_instrument = fields.String(allow_none=True, validate=validate.OneOf(INSTRUMENTS))
     target_countries = fields.List(Country(), validate=_unique("target_countries"))
     contains_special_categories = fields.Boolean()
     special_categories_justification = _text(2000, allow_none=True)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from silver.cases import REQUESTER
 from silver.countries import (
     DATA_DIR,
     DEFAULT_PARTICIPANTS,
-    REQUESTER,
     CountryProfile,
     InvalidProfileError,
     all_iso_countries,
