@@ -7,12 +7,8 @@ from typing import Any
 
 import neo4j
 
+from graph.repositories.values import plain
 from silver.projection import Projection
-
-
-def _native(value: Any) -> Any:
-    return value.to_native() if hasattr(value, "to_native") else value
-
 
 # Deletes the subjects and assets of the case `c` and keeps `c` and the identifiers they had
 # (`idents`), so the caller can drop those nothing else points at any more.
@@ -59,7 +55,7 @@ class CaseRepository:
         ).single()
         if record is None:
             return None
-        return {k: _native(v) for k, v in record["c"].items()}
+        return plain(record["c"])
 
     def save(self, case_id: str, expected_version: int, changes: dict[str, Any]) -> bool:
         """Write `changes` if the stored version is still `expected_version`; bump it."""
@@ -101,7 +97,7 @@ class CaseRepository:
             skip=skip,
             limit=limit,
         )
-        out = [{k: _native(v) for k, v in r["c"].items()} for r in rows]
+        out = [plain(r["c"]) for r in rows]
         return out, int(total["n"]) if total else 0
 
     def store_screening(self, case_id: str, version: int, result: str, at: Any) -> None:
@@ -285,7 +281,7 @@ class CaseRepository:
             """,
             id=case_id,
         )
-        return [{k: _native(v) for k, v in r["d"].items()} for r in rows]
+        return [plain(r["d"]) for r in rows]
 
     def add_kept_out(self, case_id: str, rows: list[dict[str, str]], at: Any) -> None:
         self._tx.run(
@@ -320,10 +316,7 @@ class CaseRepository:
             skip=skip,
             limit=limit,
         )
-        out = [
-            {**{k: _native(v) for k, v in r["c"].items()}, "first_approval_by": r["first_by"]}
-            for r in rows
-        ]
+        out = [{**plain(r["c"]), "first_approval_by": r["first_by"]} for r in rows]
         return out, int(total["n"]) if total else 0
 
     def due_for_purge(self, closed_before: Any, pilot_over: bool) -> list[dict[str, str]]:

@@ -6,11 +6,9 @@ from typing import Any
 
 import neo4j
 
+from graph.repositories.values import plain
+
 SEED_AUTHOR = "graph init (seed data)"
-
-
-def _native(value: Any) -> Any:
-    return value.to_native() if hasattr(value, "to_native") else value
 
 
 _RETURN = """
@@ -121,4 +119,4 @@ class CountryRepository:
             """,
             code=code,
         )
-        return [{k: _native(v) for k, v in r.items()} for r in rows]
+        return [plain(r) for r in rows]

@@ -6,13 +6,7 @@ from typing import Any
 
 import neo4j
 
-
-def _native(value: Any) -> Any:
-    return value.to_native() if hasattr(value, "to_native") else value
-
-
-def _plain(record: Any, key: str) -> dict[str, Any]:
-    return {k: _native(v) for k, v in record[key].items()}
+from graph.repositories.values import plain
 
 
 class DisseminationRepository:
@@ -41,7 +35,7 @@ class DisseminationRepository:
         record = self._tx.run(
             f"MATCH (n:Notice {{id: $id}}) {lock} RETURN properties(n) AS n", id=notice_id
         ).single()
-        return _plain(record, "n") if record else None
+        return plain(record["n"]) if record else None
 
     def by_recipient(self, case_id: str, recipient: str) -> dict[str, Any] | None:
         record = self._tx.run(
@@ -53,7 +47,7 @@ class DisseminationRepository:
             case_id=case_id,
             recipient=recipient,
         ).single()
-        return _plain(record, "n") if record else None
+        return plain(record["n"]) if record else None
 
     def update(self, notice_id: str, changes: dict[str, Any]) -> None:
         self._tx.run("MATCH (n:Notice {id: $id}) SET n += $changes", id=notice_id, changes=changes)
@@ -69,7 +63,7 @@ class DisseminationRepository:
             """,
             case_id=case_id,
         )
-        return [{**_plain(r, "n"), "countries": list(r["countries"])} for r in rows]
+        return [{**plain(r["n"]), "countries": list(r["countries"])} for r in rows]
 
     def all_delivered(self, case_id: str) -> bool:
         record = self._tx.run(
@@ -108,7 +102,7 @@ class DisseminationRepository:
             now=now,
         )
         return [
-            {**_plain(r, "n"), "case_number": r["case_number"], "agency": r["agency"]} for r in rows
+            {**plain(r["n"]), "case_number": r["case_number"], "agency": r["agency"]} for r in rows
         ]
 
     def mark_overdue(self, now: Any) -> int:
@@ -135,7 +129,7 @@ class DisseminationRepository:
             case_id=case_id,
             country=country,
         )
-        return [_plain(r, "n") for r in rows]
+        return [plain(r["n"]) for r in rows]
 
     def add_outcome(self, row: dict[str, Any], asset_uid: str | None) -> None:
         self._tx.run(
@@ -174,7 +168,7 @@ class DisseminationRepository:
             """,
             case_id=case_id,
         )
-        return [_plain(r, "o") for r in rows]
+        return [plain(r["o"]) for r in rows]
 
     def add_asset(
         self,
