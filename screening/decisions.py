@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from screening.model import CountryAssessment, ScreeningResult
 from screening.registry import CASE_RULES, COUNTRY_RULES
@@ -53,6 +53,19 @@ class DecisionRequest:
     justification: str = ""
     acknowledged_rules: tuple[str, ...] = ()
     transfer_bases: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, Any]) -> DecisionRequest:
+        """From the validated body of `POST /api/v1/cases/{id}/decisions` (or its form)."""
+        return cls(
+            decision=body["decision"],
+            instrument=body.get("instrument"),
+            countries=tuple(body.get("countries") or ()),
+            reason_codes=tuple(body.get("reason_codes") or ()),
+            justification=body.get("justification") or "",
+            acknowledged_rules=tuple(body.get("acknowledged_rules") or ()),
+            transfer_bases=dict(body.get("transfer_bases") or {}),
+        )
 
 
 @dataclass(frozen=True)

@@ -32,11 +32,22 @@ def _justification_context(decision_id: str) -> str:
     return f"decision:{decision_id}/justification"
 
 
-def _first_approval(decisions: list[dict[str, Any]]) -> FirstApproval | None:
-    """The first approval of the current round (the latest 'first' with nothing after it)."""
-    if not decisions or decisions[-1].get("stage") != "first":
+def pending_first_approval(
+    status: Status, decisions: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The approval a second screener is asked to confirm: the latest decision, when the case
+    awaits its second approval and that decision is a first-stage approval."""
+    if status is Status.AWAITING_SECOND_APPROVAL and decisions:
+        latest = decisions[-1]
+        if latest.get("stage") == "first":
+            return latest
+    return None
+
+
+def _first_approval(status: Status, decisions: list[dict[str, Any]]) -> FirstApproval | None:
+    d = pending_first_approval(status, decisions)
+    if d is None:
         return None
-    d = decisions[-1]
     return FirstApproval(
         by=d["by"],
         instrument=d["instrument"],
@@ -77,8 +88,7 @@ def decide(
                 "or one awaiting its second approval can"
             )
         decisions = uow.cases.decisions(case_id)
-        awaiting = case.status is Status.AWAITING_SECOND_APPROVAL
-        first = _first_approval(decisions) if awaiting else None
+        first = _first_approval(case.status, decisions)
         result = screen(uow, case, quota_limit, threshold_years, now)
         ruling = rule_on(
             request,

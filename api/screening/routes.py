@@ -55,15 +55,7 @@ def decide(body: dict[str, Any], case_id: str) -> Any:
     acknowledging a warning needs a second, different screener (`awaiting_second_approval`).
     Decisions are kept and can never be changed. `If-Match` (optional) pins the case version."""
     svc = services()
-    request = DecisionRequest(
-        decision=body["decision"],
-        instrument=body["instrument"],
-        countries=tuple(body["countries"]),
-        reason_codes=tuple(body["reason_codes"]),
-        justification=body["justification"],
-        acknowledged_rules=tuple(body["acknowledged_rules"]),
-        transfer_bases=dict(body["transfer_bases"]),
-    )
+    request = DecisionRequest.from_body(body)
     result = decision_service.decide(
         case_id,
         request,

@@ -38,16 +38,6 @@ def queue() -> Any:
     )
 
 
-def _first_approval(status: Status, decisions: list[dict[str, Any]]) -> dict[str, Any] | None:
-    if (
-        status is Status.AWAITING_SECOND_APPROVAL
-        and decisions
-        and decisions[-1]["stage"] == "first"
-    ):
-        return decisions[-1]
-    return None
-
-
 def _prefill(
     case_body: dict[str, Any], result: dict[str, Any], first: dict[str, Any] | None
 ) -> dict[str, Any]:
@@ -106,7 +96,7 @@ def screening_page(
         svc.settings.penalty_threshold_years,
     )
     decisions = decision_service.decisions_of(case_id, actor, svc.uow(), svc.keys)
-    first = _first_approval(case.status, decisions)
+    first = decision_service.pending_first_approval(case.status, decisions)
     targets = set(case.body.get("target_countries") or [])
     countries = sorted(
         result.get("countries", []), key=lambda c: (c["country"] not in targets, c["country"])
@@ -141,15 +131,7 @@ def screening(case_id: str) -> Any:
 def _decide(case_id: str, body: dict[str, Any], version: int | None) -> dict[str, Any]:
     svc = services()
     loaded = load(_decision_schema, body)
-    decision = DecisionRequest(
-        decision=loaded["decision"],
-        instrument=loaded["instrument"],
-        countries=tuple(loaded["countries"]),
-        reason_codes=tuple(loaded["reason_codes"]),
-        justification=loaded["justification"],
-        acknowledged_rules=tuple(loaded["acknowledged_rules"]),
-        transfer_bases=dict(loaded["transfer_bases"]),
-    )
+    decision = DecisionRequest.from_body(loaded)
     return decision_service.decide(
         case_id,
         decision,
