@@ -240,8 +240,8 @@ def queue(
     out = []
     for r in rows:
         screening = json.loads(r.pop("screening") or "null")
-        current = screening is not None and r.pop("screened_version", None) == r["version"]
-        r.pop("screened_version", None)
+        screened_version = r.pop("screened_version", None)
+        current = screening is not None and screened_version == r["version"]
         out.append(
             {
                 **r,

@@ -71,9 +71,7 @@ def plan(
                     "message_id": messages.message_id_for(case_id, recipient, MESSAGE_ROUND),
                     "queued_at": now,
                     "overdue": False,
-                    "transfer_bases": [
-                        f"{code}:{ruling.transfer_bases.get(code, 'eu_member')}" for code in reached
-                    ],
+                    "transfer_bases": [f"{code}:{ruling.transfer_bases[code]}" for code in reached],
                 },
             }
         )
