@@ -84,7 +84,7 @@ unit: deps ## Run the unit tests only (no services)
 lint: deps ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy silver graph screening api web
+	$(BIN)/mypy silver graph screening api web worker
 
 .PHONY: fmt
 fmt: deps ## Format the code with ruff

@@ -13,7 +13,7 @@ from flask_smorest import Api
 from api.errors import register_error_handlers
 from api.extensions import Services
 from graph.driver import make_driver
-from silver.config import Settings, load_settings
+from silver.infra.config import Settings, load_settings
 
 API_TITLE = "Silver"
 API_VERSION = "v1"

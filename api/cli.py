@@ -11,10 +11,11 @@ from flask.cli import AppGroup
 
 from api.extensions import services
 from graph import schema
-from silver import auth, crypto
-from silver.errors import SilverError, ValidationFailed
-from silver.keys import add_master_key
-from silver.users import Agency, Role
+from silver.domain.errors import SilverError, ValidationFailed
+from silver.domain.users import Agency, Role
+from silver.infra import crypto
+from silver.infra.keys import add_master_key
+from silver.services import auth
 
 
 def _fail(exc: SilverError) -> None:
@@ -57,7 +58,7 @@ graph_cli = AppGroup("graph", help="The Neo4j graph.")
 @graph_cli.command("init")
 def graph_init() -> None:
     """Create constraints, indexes and the countries with their seed profiles (idempotent)."""
-    from silver import country_service
+    from silver.services import countries as country_service
 
     svc = services()
     n = schema.init_schema(svc.driver, svc.settings.neo4j_database)
@@ -73,7 +74,7 @@ audit_cli = AppGroup("audit", help="The audit trail.")
 @audit_cli.command("verify")
 def audit_verify() -> None:
     """Check the hash chain of every audit event."""
-    from silver.audit import verify_chain
+    from silver.domain.audit import verify_chain
 
     with services().uow() as uow:
         report = verify_chain(uow.audit.iterate_all())
@@ -122,7 +123,7 @@ demo_cli = AppGroup("demo", help="The fictional demo data set.")
 def demo_load(password_stdin: bool) -> None:
     """Load about ten clearly fictional cases and the demo-* users (idempotent)."""
     from api.cases.routes import validate_body
-    from silver.demo import load_demo
+    from silver.services.demo import load_demo
 
     if not password_stdin:
         click.echo(
@@ -166,7 +167,7 @@ def messages_verify(
     files: tuple[Path, ...], signature: Path | None, public_key: Path | None
 ) -> None:
     """Check the Ed25519 signature of each message FILE over its exact bytes."""
-    from silver.messages import verify_file
+    from silver.services.messages import verify_file
 
     if signature is not None and len(files) > 1:
         click.echo("error: --signature goes with exactly one message file", err=True)
@@ -194,8 +195,8 @@ retention_cli = AppGroup("retention", help="Erase personal data when its retenti
 def retention_purge(dry_run: bool) -> None:
     """Erase the personal data of every case closed SILVER_RETENTION_DAYS ago (or of every
     case, once the pilot ended that long ago). Run it daily (cron or a systemd timer)."""
-    from silver import retention
-    from silver.intake import utcnow
+    from silver.services import retention
+    from silver.services.intake import utcnow
 
     svc = services()
     policy = retention.RetentionPolicy(svc.settings.retention_days, svc.settings.pilot_end)

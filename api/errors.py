@@ -11,7 +11,7 @@ import redis.exceptions
 from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException
 
-from silver.errors import SilverError, TooManyAttempts, ValidationFailed
+from silver.domain.errors import SilverError, TooManyAttempts, ValidationFailed
 
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"

@@ -10,8 +10,8 @@ import redis
 from flask import current_app
 
 from graph.uow import Neo4jUnitOfWork
-from silver.config import Settings
-from silver.keys import KeyMaterial, load_keys
+from silver.infra.config import Settings
+from silver.infra.keys import KeyMaterial, load_keys
 
 
 @dataclass

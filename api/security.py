@@ -9,9 +9,9 @@ from typing import Any, TypeVar
 from flask import g, request
 
 from api.extensions import services
-from silver import auth
-from silver.errors import Unauthenticated
-from silver.users import Role, User
+from silver.domain.errors import Unauthenticated
+from silver.domain.users import Role, User
+from silver.services import auth
 
 F = TypeVar("F", bound=Callable[..., Any])
 BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]

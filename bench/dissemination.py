@@ -7,8 +7,8 @@ Setup, outside the clock: a new caseworker `bench-<random>` of FIOD and a new sc
 `bench-<random>`; for each of the two delivery modes N cases (default 100), each with a suspect
 person and a suspect organisation and two assets (a house and a car) in each of K EU member
 participants (default 10 of BE ES FR IT PT SE PL EE LV HU MT, in that order), created with
-silver.intake.create_case, submitted with the screening hook and approved by
-silver.decision_service.decide as a diffusion to those K countries with `enqueue=None`, so
+silver.services.intake.create_case, submitted with the screening hook and approved by
+silver.services.decisions.decide as a diffusion to those K countries with `enqueue=None`, so
 nothing is enqueued yet. EU members need no transfer-basis confirmation, and the setup stops if
 a screening gives a warning or a block, a chosen country a high or prohibited risk, or an
 approval asks for four eyes. Each approval records K queued Notices: N x K messages per mode.
@@ -16,7 +16,7 @@ approval asks for four eyes. Each approval records K queued Notices: N x K messa
 Three modes, one after the other in this process:
 
 * outbox:   SILVER_TRANSPORT=outbox (the configured SILVER_VAR_DIR, so messages land in
-            var/outbox). The clock runs from silver.jobs.enqueue_notices for all N x K
+            var/outbox). The clock runs from worker.jobs.enqueue_notices for all N x K
             Notices until an in-process rq SimpleWorker(...).work(burst=True) has drained the
             `silver` queue. Each job is a full delivery: load settings and keys, read and
             decrypt the case, build, sign and seal the message and store it on the Notice (one
@@ -40,7 +40,7 @@ the outbox received. A failed check fails the run (exit status 1).
 
 Caveats:
 * SimpleWorker runs every job in this process, one after the other: no fork per job, unlike
-  `make run`'s forking rq Worker (silver.worker), whose work horse is a fresh child per job
+  `make run`'s forking rq Worker (python -m worker), whose work horse is a fresh child per job
   (fork, a Neo4j driver per process, imports already done in the parent). The figures are
   therefore one worker's sequential throughput without the fork and per-child connection
   cost: an upper bound for one forking worker, and several workers would run in parallel.
@@ -89,20 +89,27 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rq import Queue, SimpleWorker, Worker  # noqa: E402
-from rq.job import Job  # noqa: E402
+from rq import Queue, SimpleWorker, Worker
+from rq.job import Job
 
-from api.app import create_app  # noqa: E402
-from api.cases.routes import validate_body  # noqa: E402
-from api.extensions import Services  # noqa: E402
-from screening.decisions import DecisionRequest  # noqa: E402
-from silver import auth, decision_service, demo, intake, jobs, messages  # noqa: E402
-from silver import screening_service as screening_svc  # noqa: E402
-from silver.dissemination import MESSAGE_ROUND  # noqa: E402
-from silver.transport import OutboxTransport  # noqa: E402
-from silver.users import User  # noqa: E402
-from tests.support.cases import case_body  # noqa: E402
-from tests.support.gateway import Gateway  # noqa: E402
+from api.app import create_app
+from api.cases.routes import validate_body
+from api.extensions import Services
+from screening.decisions import DecisionRequest
+from silver.domain.users import User
+from silver.infra.transport import OutboxTransport
+from silver.services import (
+    auth,
+    demo,
+    intake,
+    messages,
+)
+from silver.services import decisions as decision_service
+from silver.services import screening as screening_svc
+from silver.services.dissemination import MESSAGE_ROUND
+from tests.support.cases import case_body
+from tests.support.gateway import Gateway
+from worker import jobs
 
 Body = dict[str, Any]
 AGENCY = "FIOD"

@@ -7,7 +7,8 @@ Three modes, each creating N cases of 5 subjects and 10 assets from C client thr
 * api:        POST /api/v1/cases over real HTTP/1.1 (keep-alive, one connection per client
               thread) to the app served by werkzeug's threaded server on 127.0.0.1 in this
               process: authentication, validation, encryption, projection and audit.
-* service:    silver.intake.create_case with a unit of work, called directly: the same Cypher,
+* service:    silver.services.intake.create_case with a unit of work, called directly: the
+              same Cypher,
               encryption, projection and audit, without HTTP, authentication or validation
               (its bodies are validated beforehand, outside the clock).
 * raw driver: one transaction per case with one CREATE of a case node and UNWINDs creating 5
@@ -48,13 +49,17 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from werkzeug.serving import WSGIRequestHandler, make_server  # noqa: E402
+from werkzeug.serving import WSGIRequestHandler, make_server
 
-from api.app import create_app  # noqa: E402
-from api.cases.routes import validate_body  # noqa: E402
-from api.extensions import Services  # noqa: E402
-from silver import auth, demo, intake  # noqa: E402
-from silver.users import User  # noqa: E402
+from api.app import create_app
+from api.cases.routes import validate_body
+from api.extensions import Services
+from silver.domain.users import User
+from silver.services import (
+    auth,
+    demo,
+    intake,
+)
 
 Body = dict[str, Any]
 TARGETS = ("BE", "ES", "FR", "GB", "IT", "PL", "PT", "SE", "AE", "SG", "US", "GE", "MT")

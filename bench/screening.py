@@ -9,7 +9,7 @@ many participating countries, their holdings and relations, 6 target countries, 
 (offence summary, remarks, justifications, descriptions) in Dutch and English of realistic
 length. Its identifiers are random and valid (IBANs, VINs, IMOs, LEIs, ISINs and wallet addresses
 with computed check digits). The body is validated like `POST /api/v1/cases` and stored with
-silver.intake.create_case as a draft of a new caseworker `bench-<random>` of FIOD, in the
+silver.services.intake.create_case as a draft of a new caseworker `bench-<random>` of FIOD, in the
 configured database (the local one unless NEO4J_URI is set); it stays there like any other case.
 
 Three modes, one after the other in this process, each timed over N repetitions after W
@@ -19,7 +19,7 @@ uncounted ones, one call at a time:
             i.e. reading the case node and decrypting its sealed body.
 * rules:    screening.screen_case on the opened body with the country profiles and the
             participants loaded beforehand: the pure rules, every participant assessed.
-* service:  silver.screening_service.screen in a unit of work: reading the stored country
+* service:  silver.services.screening.screen in a unit of work: reading the stored country
             profiles and the quota from Neo4j, then the same rules; nothing is stored (the
             transaction is rolled back).
 
@@ -54,13 +54,18 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from api.app import create_app  # noqa: E402
-from api.cases.routes import validate_body  # noqa: E402
-from api.extensions import Services  # noqa: E402
-from screening import QuotaState, ScreeningConfig, ScreeningResult, screen_case  # noqa: E402
-from silver import auth, demo, intake, screening_service  # noqa: E402
-from silver import identifiers as ids  # noqa: E402
-from silver.country_service import load_profiles  # noqa: E402
+from api.app import create_app
+from api.cases.routes import validate_body
+from api.extensions import Services
+from screening import QuotaState, ScreeningConfig, ScreeningResult, screen_case
+from silver.domain import identifiers as ids
+from silver.services import (
+    auth,
+    demo,
+    intake,
+)
+from silver.services import screening as screening_service
+from silver.services.countries import load_profiles
 
 Body = dict[str, Any]
 AGENCY = "FIOD"
@@ -68,7 +73,7 @@ TARGETS = ["ES", "BE", "AE", "MT", "GB", "SG"]
 VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 
 # BBAN layouts (IBAN registry): n digits, a letters, c letters or digits. NL, BE and ES have
-# national check digits and are made with silver.demo's helpers.
+# national check digits and are made with silver.services.demo's helpers.
 BBAN_LAYOUTS = {
     "AE": "19n", "EE": "16n", "FR": "10n11c2n", "GB": "4a14n", "GE": "2a16n", "GI": "4a15c",
     "IT": "1a10n12c", "KW": "4a22c", "KZ": "3n13c", "LV": "4a13c", "MT": "4a5n18c",

@@ -16,7 +16,7 @@ Then, in the same run and against the same database, it times after one warm-up 
 
 * count: `MATCH (c:Case) RETURN count(c)` through the driver: a round trip and a label count,
   the floor any query pays;
-* stats:  `silver.stats.pilot_statistics` with the real reader (one read transaction, every
+* stats:  `silver.services.stats.pilot_statistics` with the real reader (one read transaction, every
   query of graph/repositories/stats.py) for the window, assembled and suppressed, as the API
   computes it before rendering; once for `internal`, once for `public`;
 * report: the HTML report with its charts drawn (matplotlib), for the record.
@@ -48,15 +48,15 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import neo4j  # noqa: E402
+import neo4j
 
-import graph.repositories.stats as queries  # noqa: E402
-from api.stats.report import render_report  # noqa: E402
-from graph.driver import make_driver  # noqa: E402
-from graph.repositories.stats import read_stats  # noqa: E402
-from silver import stats  # noqa: E402
-from silver.config import Settings, load_settings  # noqa: E402
-from silver.projection import ASSET_LABELS  # noqa: E402
+import graph.repositories.stats as queries
+from api.stats.report import render_report
+from graph.driver import make_driver
+from graph.repositories.stats import read_stats
+from silver.domain.projection import ASSET_LABELS
+from silver.infra.config import Settings, load_settings
+from silver.services import stats
 
 YEAR = 1066
 AGENCIES = ("FIOD", "OM", "POLITIE")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import neo4j
 
-from silver.config import Settings
+from silver.infra.config import Settings
 
 
 def make_driver(settings: Settings) -> neo4j.Driver:

@@ -12,7 +12,7 @@ from graph.repositories.countries import CountryRepository
 from graph.repositories.dissemination import DisseminationRepository
 from graph.repositories.keyring import KeyringRepository
 from graph.repositories.users import UserRepository
-from silver.uow import AbstractUnitOfWork
+from silver.domain.uow import AbstractUnitOfWork
 
 
 class Neo4jUnitOfWork(AbstractUnitOfWork):

@@ -108,7 +108,7 @@ start_redis() {
 start_worker() {
   if running worker; then say "worker: already running (pid $(cat "$RUN/worker.pid"))"; return; fi
   say "worker: starting an rq worker --with-scheduler (log in $SHOWN/log/worker.log)"
-  nohup "$VENV/bin/python" -m silver.worker >>"$LOG/worker.log" 2>&1 < /dev/null &
+  nohup "$VENV/bin/python" -m worker >>"$LOG/worker.log" 2>&1 < /dev/null &
   echo $! > "$RUN/worker.pid"
 }
 

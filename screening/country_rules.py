@@ -12,7 +12,7 @@ from screening.crime_types import capital_mapping
 from screening.model import Risk, TransferBasis
 from screening.registry import RiskHit, country_rule
 from screening.view import CaseView, CountryView
-from silver.countries import CountryProfile
+from silver.domain.countries import CountryProfile
 
 CPI_HIGH_BELOW = 40
 CPI_MEDIUM_BELOW = 60

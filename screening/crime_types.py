@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from silver.countries import CAPITAL_OFFENCES
+from silver.domain.countries import CAPITAL_OFFENCES
 
 
 @dataclass(frozen=True)

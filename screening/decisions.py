@@ -16,8 +16,8 @@ from typing import Any, Literal
 
 from screening.model import CountryAssessment, ScreeningResult
 from screening.registry import CASE_RULES, COUNTRY_RULES
-from silver.cases import GENERAL_SECRETARIAT, REQUESTER
-from silver.errors import Conflict, ValidationFailed
+from silver.domain.cases import GENERAL_SECRETARIAT, REQUESTER
+from silver.domain.errors import Conflict, ValidationFailed
 
 DecisionKind = Literal["approve", "reject", "return"]
 Instrument = Literal["notice", "diffusion"]

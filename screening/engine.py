@@ -20,8 +20,8 @@ from screening.model import (
 )
 from screening.registry import CASE_RULES, COUNTRY_RULES
 from screening.view import CaseView, CountryView
-from silver.cases import REQUESTER
-from silver.countries import DEFAULT_PARTICIPANTS, CountryProfile
+from silver.domain.cases import REQUESTER
+from silver.domain.countries import DEFAULT_PARTICIPANTS, CountryProfile
 
 RULE_MODULES = (case_rules, country_rules)  # importing them registers their rules
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from silver.countries import DEFAULT_PARTICIPANTS, CountryProfile
+from silver.domain.countries import DEFAULT_PARTICIPANTS, CountryProfile
 
 Severity = Literal["block", "warn", "info"]
 Risk = Literal["low", "medium", "high", "prohibited"]

@@ -15,7 +15,7 @@ from typing import Any
 
 from screening.model import QuotaState, ScreeningConfig, ScreeningInput
 from screening.text import PersonalDataKind, find_personal_data
-from silver.countries import CountryProfile
+from silver.domain.countries import CountryProfile
 
 _CODE = re.compile(r"[A-Z]{2}")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

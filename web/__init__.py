@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from silver.config import Settings
-from silver.keys import session_secret
+from silver.infra.config import Settings
+from silver.infra.keys import session_secret
 
 
 def init_web(app: Flask, settings: Settings) -> None:
-    from silver.users import Role
+    from silver.domain.users import Role
     from web import views  # noqa: F401 - registers the routes on the blueprint
     from web.blueprint import bp
     from web.i18n import LANGUAGES, current_language, label, translate

@@ -15,7 +15,7 @@ from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from api.errors import flatten_errors
-from silver.errors import SilverError, Unauthenticated, ValidationFailed
+from silver.domain.errors import SilverError, Unauthenticated, ValidationFailed
 from web.blueprint import bp
 from web.i18n import translate as _
 from web.security import add_security_headers, check_csrf

@@ -12,7 +12,7 @@ import secrets
 from flask import Flask, Response, has_request_context, request, session
 from flask.sessions import SecureCookieSessionInterface
 
-from silver.errors import SilverError
+from silver.domain.errors import SilverError
 
 CSRF_FIELD = "csrf_token"
 _CSRF_KEY = "csrf"

@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 from flask import g, redirect, request, session, url_for
 
 from api.extensions import services
-from silver import auth
-from silver.errors import Forbidden, Unauthenticated
-from silver.users import Role, User
+from silver.domain.errors import Forbidden, Unauthenticated
+from silver.domain.users import Role, User
+from silver.services import auth
 from web.security import renew_session
 
 F = TypeVar("F", bound=Callable[..., Any])

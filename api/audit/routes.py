@@ -8,8 +8,8 @@ from marshmallow import fields, validate
 from api.extensions import services
 from api.schemas import BaseSchema
 from api.security import BEARER, current_user, requires
-from silver import audit_service
-from silver.users import Role
+from silver.domain.users import Role
+from silver.services import audit as audit_service
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="The audit trail")
 

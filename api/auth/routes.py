@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from api.auth.schemas import MeSchema, TokenRequestSchema, TokenSchema
 from api.extensions import services
 from api.security import BEARER, bearer_token, current_user, requires
-from silver import auth
+from silver.services import auth
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Identity and tokens")
 

@@ -20,10 +20,11 @@ from api.cases.schemas import (
 from api.errors import flatten_errors
 from api.extensions import services
 from api.security import BEARER, current_user, requires
-from silver import intake, screening_service
-from silver.cases import Case
-from silver.errors import PreconditionFailed, ValidationFailed
-from silver.users import Role
+from silver.domain.cases import Case
+from silver.domain.errors import PreconditionFailed, ValidationFailed
+from silver.domain.users import Role
+from silver.services import intake
+from silver.services import screening as screening_service
 
 blp = Blueprint(
     "cases", __name__, url_prefix="/api/v1/cases", description="Cases proposed by caseworkers"

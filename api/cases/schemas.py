@@ -12,8 +12,8 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from api.schemas import BaseSchema
-from silver import identifiers as ids
-from silver.cases import (
+from silver.domain import identifiers as ids
+from silver.domain.cases import (
     ASSET_TYPE_FIELDS,
     ASSET_TYPES,
     CRIME_TYPES,
@@ -33,7 +33,7 @@ MAX_TEXT = 10_000
 
 
 class Normalised(fields.String):
-    """A string turned into its canonical form by a silver.identifiers normaliser."""
+    """A string turned into its canonical form by a silver.domain.identifiers normaliser."""
 
     def __init__(self, normaliser: Callable[[str], str], **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -14,9 +14,9 @@ from api.countries.schemas import (
 )
 from api.extensions import services
 from api.security import BEARER, current_user, requires
-from silver import country_service
-from silver.intake import utcnow
-from silver.users import Role
+from silver.domain.users import Role
+from silver.services import countries as country_service
+from silver.services.intake import utcnow
 
 blp = Blueprint(
     "countries",

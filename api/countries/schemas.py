@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from api.schemas import BaseSchema
-from silver.countries import (
+from silver.domain.countries import (
     CAPITAL_OFFENCES,
     DEATH_PENALTY_STATUSES,
     FATF_STATUSES,

@@ -16,8 +16,9 @@ from api.dissemination.schemas import (
 )
 from api.extensions import services
 from api.security import BEARER, current_user, requires
-from silver import dissemination, jobs, outcomes
-from silver.users import Role
+from silver.domain.users import Role
+from silver.services import dissemination, outcomes
+from worker import jobs
 
 blp = Blueprint(
     "dissemination",

@@ -6,8 +6,8 @@ from marshmallow import fields, validate
 
 from api.cases.schemas import AssetSchema, Country, MoneySchema
 from api.schemas import BaseSchema
-from silver.dissemination import NOTICE_STATUSES
-from silver.outcomes import RESULTS
+from silver.services.dissemination import NOTICE_STATUSES
+from silver.services.outcomes import RESULTS
 
 
 class DisseminationSchema(BaseSchema):

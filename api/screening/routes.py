@@ -15,8 +15,9 @@ from api.screening.schemas import (
 )
 from api.security import BEARER, current_user, requires
 from screening.decisions import DecisionRequest
-from silver import decision_service, jobs
-from silver.users import Role
+from silver.domain.users import Role
+from silver.services import decisions as decision_service
+from worker import jobs
 
 blp = Blueprint(
     "screening",

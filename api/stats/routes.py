@@ -1,5 +1,5 @@
-"""Statistics endpoints: parse the query, let silver.stats compute the figures from the rows
-graph.repositories.stats reads, render them as JSON, CSV or the HTML report."""
+"""Statistics endpoints: parse the query, let silver.services.stats compute the figures from
+the rows graph.repositories.stats reads, render them as JSON, CSV or the HTML report."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from api.security import BEARER, requires
 from api.stats.report import render_report
 from api.stats.schemas import PilotStatsSchema, StatsFormatQuerySchema, StatsQuerySchema
 from graph.repositories.stats import read_stats
-from silver import stats
-from silver.users import Role
+from silver.domain.users import Role
+from silver.services import stats
 
 blp = Blueprint(
     "stats",

@@ -1,7 +1,7 @@
 """Statistics schemas: the query (validated, unknown parameters rejected) and the document.
 
-The document's `sections` are described from `silver.stats.SECTIONS`, the catalogue the figures
-are built from, so the OpenAPI description cannot drift from what is returned.
+The document's `sections` are described from `silver.services.stats.SECTIONS`, the catalogue
+the figures are built from, so the OpenAPI description cannot drift from what is returned.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.schemas import BaseSchema
-from silver.stats import AUDIENCES, SECTIONS
+from silver.services.stats import AUDIENCES, SECTIONS
 
 FORMATS = ("json", "csv")
 

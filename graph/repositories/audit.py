@@ -8,7 +8,7 @@ from typing import Any
 
 import neo4j
 
-from silver.audit import GENESIS, AuditEvent, StoredEvent, event_hash
+from silver.domain.audit import GENESIS, AuditEvent, StoredEvent, event_hash
 
 
 def _stored(node: Any) -> StoredEvent:

@@ -8,7 +8,7 @@ from typing import Any
 import neo4j
 
 from graph.repositories.values import plain
-from silver.projection import Projection
+from silver.domain.projection import Projection
 
 # Deletes the subjects and assets of the case `c` and keeps `c` and the identifiers they had
 # (`idents`), so the caller can drop those nothing else points at any more.

@@ -17,7 +17,7 @@ each pass reduces a case's rows first (`CALL (c) { ... }`), so that distinct cas
 with a plain count instead of a DISTINCT over every item.
 
 Money is summed in whole cents from the decimal strings (`"1250.00"`) with integer arithmetic,
-per currency; `$rated` names the currencies `silver.stats` can convert, so that the cases
+per currency; `$rated` names the currencies `silver.services.stats` can convert, so that the cases
 behind a sum in EUR are counted exactly. The conversion itself happens there.
 """
 
@@ -30,8 +30,8 @@ from typing import Any
 
 import neo4j
 
-from silver.cases import REQUESTER
-from silver.stats import StatsRows
+from silver.domain.cases import REQUESTER
+from silver.services.stats import StatsRows
 
 CASES = """
 MATCH (c:Case)

@@ -7,7 +7,7 @@ from typing import Any
 
 import neo4j
 
-from silver.users import Agency, Role, User
+from silver.domain.users import Agency, Role, User
 
 
 def _user(node: Any) -> User:

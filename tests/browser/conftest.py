@@ -16,7 +16,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from api.app import create_app
 from api.extensions import Services
-from silver.config import PROJECT_ROOT
+from silver.infra.config import PROJECT_ROOT
 from tests.integration.conftest import TEST_ENV
 
 CHROMIUM = Path(os.environ.get("SILVER_CHROMIUM", "/usr/bin/chromium"))

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from rq import Queue, SimpleWorker
 
-from silver import auth
+from silver.services import auth
 from tests.browser.conftest import LiveServer
 from tests.integration.conftest import PASSWORD
 from tests.support.cases import imo, nl_iban

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from api.app import create_app
 from api.extensions import Services
-from silver import auth
+from silver.services import auth
 
 pytestmark = pytest.mark.integration
 PASSWORD = "integration-test-password"

@@ -17,8 +17,8 @@ from werkzeug.test import TestResponse
 
 from api.cases.routes import validate_body
 from api.extensions import Services
-from silver import projection
-from silver.demo import DEMO_CASES, DEMO_USERS, load_demo
+from silver.domain import projection
+from silver.services.demo import DEMO_CASES, DEMO_USERS, load_demo
 from tests.integration.conftest import PASSWORD
 
 ALLOWED_TARGETS = {

@@ -21,11 +21,12 @@ from rq import Queue, SimpleWorker
 
 from api.app import create_app
 from api.extensions import Services
-from silver import dissemination, jobs, messages
-from silver.config import PROJECT_ROOT
+from silver.infra.config import PROJECT_ROOT
+from silver.services import dissemination, messages
 from tests.integration.conftest import TEST_ENV, Login
 from tests.support.cases import case_body
 from tests.support.gateway import Gateway
+from worker import jobs
 
 
 def run_jobs(svc: Services) -> None:
@@ -213,7 +214,7 @@ def test_a_worker_killed_mid_send_delivers_exactly_once_after_restart(
 
 def _start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "silver.worker"],
+        [sys.executable, "-m", "worker"],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

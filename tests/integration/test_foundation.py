@@ -16,7 +16,7 @@ from openapi_spec_validator import validate
 
 from api.app import create_app
 from api.extensions import Services
-from silver import auth
+from silver.services import auth
 from tests.integration.conftest import PASSWORD, Login
 
 ROOT = Path(__file__).resolve().parents[2]

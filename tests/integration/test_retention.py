@@ -8,9 +8,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from api.extensions import Services
-from silver import retention
-from silver.errors import Conflict
-from silver.intake import utcnow
+from silver.domain.errors import Conflict
+from silver.services import retention
+from silver.services.intake import utcnow
 from tests.integration.conftest import Login
 from tests.integration.test_dissemination import approved_case, run_jobs
 from tests.support.cases import case_body

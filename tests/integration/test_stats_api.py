@@ -28,8 +28,8 @@ from flask.testing import FlaskClient
 
 from api.cases.routes import validate_body
 from api.extensions import Services
-from silver.demo import DEMO_CASES, load_demo
-from silver.projection import ASSET_LABELS
+from silver.domain.projection import ASSET_LABELS
+from silver.services.demo import DEMO_CASES, load_demo
 from tests.integration.conftest import PASSWORD, Login
 
 pytestmark = pytest.mark.integration

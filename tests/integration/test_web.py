@@ -21,7 +21,7 @@ from werkzeug.test import TestResponse
 
 from api.cases.routes import validate_body
 from api.extensions import Services
-from silver import auth
+from silver.services import auth
 from tests.integration.conftest import PASSWORD, Login
 from tests.support.cases import case_body, nl_iban
 from web import forms, i18n

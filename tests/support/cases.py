@@ -6,7 +6,7 @@ import random
 import uuid
 from typing import Any
 
-from silver import demo
+from silver.services import demo
 
 
 def nl_iban(rng: random.Random | None = None) -> str:

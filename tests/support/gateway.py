@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-from silver import messages
+from silver.services import messages
 
 PATH = "/messages"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime
 
-from silver.audit import GENESIS, AuditEvent, StoredEvent, event_hash, verify_chain
+from silver.domain.audit import GENESIS, AuditEvent, StoredEvent, event_hash, verify_chain
 
 
 def _chain(n: int) -> list[StoredEvent]:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from api.cases.routes import validate_body
-from silver.errors import ValidationFailed
+from silver.domain.errors import ValidationFailed
 from tests.support.cases import case_body
 
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from silver.config import load_settings
-from silver.errors import ConfigError
+from silver.domain.errors import ConfigError
+from silver.infra.config import load_settings
 
 
 def test_defaults_use_the_local_services(tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from silver.cases import REQUESTER
-from silver.countries import (
+from silver.domain.cases import REQUESTER
+from silver.domain.countries import (
     DATA_DIR,
     DEFAULT_PARTICIPANTS,
     CountryProfile,

@@ -4,8 +4,8 @@ import base64
 
 import pytest
 
-from silver import crypto
-from silver.errors import CryptoError, DecryptionFailed
+from silver.domain.errors import CryptoError, DecryptionFailed
+from silver.infra import crypto
 
 
 def _flip_bit(token: str, position: int) -> str:

@@ -17,7 +17,7 @@ from screening.decisions import (
     FirstApproval,
     rule_on,
 )
-from silver.errors import Conflict, ValidationFailed
+from silver.domain.errors import Conflict, ValidationFailed
 from tests.unit.test_screening_fixtures import organisation, person, run, valid_case
 
 # Russia is prohibited for a subject with refugee status from Russia.

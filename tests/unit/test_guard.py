@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from silver.auth import require_agency, require_role
-from silver.errors import Forbidden
-from silver.users import Agency, Role, User
+from silver.domain.errors import Forbidden
+from silver.domain.users import Agency, Role, User
+from silver.services.auth import require_agency, require_role
 
 FIOD_WORKER = User("cw", Role.CASEWORKER, Agency.FIOD)
 SCREENER = User("sc", Role.SCREENER, None)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from stdnum.iso7064 import mod_97_10
 from stdnum.nl import bsn as stdnum_bsn
 
-from silver.identifiers import (
+from silver.domain.identifiers import (
     GENERIC_KINDS,
     IDENTIFIER_KINDS,
     SUPPORTED_CRYPTO,

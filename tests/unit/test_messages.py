@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from silver import crypto, demo, messages
+from silver.infra import crypto
+from silver.services import demo, messages
 from tests.support.cases import case_body
 
 EXCLUDED_FIELDS = {

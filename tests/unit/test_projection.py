@@ -3,8 +3,8 @@ from __future__ import annotations
 import json
 
 from api.cases.routes import validate_body
-from silver import crypto
-from silver.projection import project
+from silver.domain.projection import project
+from silver.infra import crypto
 from tests.support.cases import case_body
 
 

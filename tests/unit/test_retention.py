@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from silver.retention import RetentionPolicy
+from silver.services.retention import RetentionPolicy
 
 NOW = datetime(2027, 6, 1, 12, 0, tzinfo=UTC)
 POLICY = RetentionPolicy(days=30, pilot_end=date(2027, 12, 31))

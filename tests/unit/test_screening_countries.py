@@ -10,7 +10,7 @@ import pytest
 
 from screening import ScreeningConfig
 from screening.crime_types import CAPITAL_OFFENCE_MAP, CASE_CRIME_TYPES, capital_mapping
-from silver.countries import CAPITAL_OFFENCES, DEFAULT_PARTICIPANTS
+from silver.domain.countries import CAPITAL_OFFENCES, DEFAULT_PARTICIPANTS
 from tests.unit.test_screening_fixtures import (
     NOW,
     message,

@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any
 
 from screening import CountryAssessment, QuotaState, ScreeningConfig, ScreeningResult, screen_case
-from silver.countries import CountryProfile, load_seed_profiles
+from silver.domain.countries import CountryProfile, load_seed_profiles
 
 TODAY = date(2025, 10, 1)
 NOW = datetime(2025, 10, 1, 9, 30, tzinfo=UTC)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from screening import ScreeningResult
 from screening.model import RISK_RANK
-from silver.countries import DEFAULT_PARTICIPANTS
+from silver.domain.countries import DEFAULT_PARTICIPANTS
 from tests.unit.test_screening_fixtures import person, run, valid_case
 
 SETTINGS = settings(

@@ -16,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import graph.repositories.stats as cypher
-from silver import stats
-from silver.errors import ConfigError, ValidationFailed
-from silver.stats import ALL, SUPPRESSED, TOTAL, Cell, Kind, StatsRows, Table
+from silver.domain.errors import ConfigError, ValidationFailed
+from silver.services import stats
+from silver.services.stats import ALL, SUPPRESSED, TOTAL, Cell, Kind, StatsRows, Table
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 RATES = stats.RateTable({"USD": Decimal("1.25"), "GBP": Decimal("0.8")}, date(2026, 2, 27), "test")

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from silver.cases import EDITABLE, TRANSITIONS, Case, Status, case_number
-from silver.errors import Conflict
+from silver.domain.cases import EDITABLE, TRANSITIONS, Case, Status, case_number
+from silver.domain.errors import Conflict
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 

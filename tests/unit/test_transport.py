@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from silver import crypto, messages
-from silver.transport import (
+from silver.infra import crypto
+from silver.infra.transport import (
     HttpTransport,
     OutboxTransport,
     PermanentError,
     TransientError,
     make_transport,
 )
+from silver.services import messages
 from tests.support.cases import case_body
 from tests.support.gateway import Gateway
 

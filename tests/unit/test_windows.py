@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from silver.windows import ResponseWindows, due_by, is_overdue
+from silver.domain.windows import ResponseWindows, due_by, is_overdue
 
 SENT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 

@@ -8,15 +8,16 @@ from flask import flash, redirect, render_template, request, url_for
 
 from api.countries.schemas import ProfileFieldsSchema
 from api.extensions import services
-from silver import auth, country_service
-from silver.countries import (
+from silver.domain.countries import (
     CAPITAL_OFFENCES,
     DEATH_PENALTY_STATUSES,
     FATF_STATUSES,
     FREEDOM_HOUSE_STATUSES,
 )
-from silver.intake import utcnow
-from silver.users import Agency, Role
+from silver.domain.users import Agency, Role
+from silver.services import auth
+from silver.services import countries as country_service
+from silver.services.intake import utcnow
 from web import forms
 from web.blueprint import bp
 from web.i18n import translate as _

@@ -11,8 +11,7 @@ from api.cases.routes import validate_body
 from api.cases.schemas import AssetSchema, CaseListQuerySchema
 from api.dissemination.schemas import OutcomeBodySchema
 from api.extensions import services
-from silver import decision_service, dissemination, intake, outcomes, screening_service
-from silver.cases import (
+from silver.domain.cases import (
     ASSET_TYPES,
     CRIME_TYPES,
     HOLDING_RELATIONS,
@@ -22,8 +21,11 @@ from silver.cases import (
     SUBJECT_ROLES,
     Status,
 )
-from silver.outcomes import RESULTS
-from silver.users import Role
+from silver.domain.users import Role
+from silver.services import decisions as decision_service
+from silver.services import dissemination, intake, outcomes
+from silver.services import screening as screening_service
+from silver.services.outcomes import RESULTS
 from web import forms
 from web.blueprint import bp
 from web.i18n import translate as _

@@ -17,8 +17,8 @@ from api.extensions import services
 from api.stats import report as stats_report
 from api.stats.schemas import StatsQuerySchema
 from graph.repositories.stats import read_stats
-from silver import stats
-from silver.users import Role
+from silver.domain.users import Role
+from silver.services import stats
 from web.blueprint import bp
 from web.pages import load
 from web.session import requires

@@ -10,14 +10,17 @@ from api.cases.schemas import CaseListQuerySchema
 from api.extensions import services
 from api.screening.schemas import DecisionBodySchema
 from screening.decisions import INSTRUMENTS, REASON_CODES, DecisionRequest
-from silver import decision_service, dissemination, intake, jobs, screening_service
-from silver.cases import Status
-from silver.users import Role
+from silver.domain.cases import Status
+from silver.domain.users import Role
+from silver.services import decisions as decision_service
+from silver.services import dissemination, intake
+from silver.services import screening as screening_service
 from web import forms
 from web.blueprint import bp
 from web.i18n import translate as _
 from web.pages import Problem, attempt, load
 from web.session import requires, user
+from worker import jobs
 
 PAGE_SIZE = 50
 _decision_schema = DecisionBodySchema()

@@ -20,12 +20,12 @@ import hashlib
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from silver import auth, intake
-from silver.errors import Conflict
-from silver.identifiers import eip55_checksum, vin_check_digit
-from silver.keys import KeyMaterial
-from silver.uow import AbstractUnitOfWork
-from silver.users import Agency, Role, User
+from silver.domain.errors import Conflict
+from silver.domain.identifiers import eip55_checksum, vin_check_digit
+from silver.domain.uow import AbstractUnitOfWork
+from silver.domain.users import Agency, Role, User
+from silver.infra.keys import KeyMaterial
+from silver.services import auth, intake
 
 __all__ = [
     "DEMO_CASES",

@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from silver.errors import Conflict
+from silver.domain.errors import Conflict
 
 
 class Status(StrEnum):

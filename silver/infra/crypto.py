@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from silver.errors import CryptoError, DecryptionFailed
+from silver.domain.errors import CryptoError, DecryptionFailed
 
 KEY_BYTES = 32
 NONCE_BYTES = 12

@@ -12,13 +12,13 @@ import uuid
 from datetime import date
 from typing import Any
 
-from silver import access, projection
-from silver.audit import AuditEvent
-from silver.errors import ValidationFailed
-from silver.intake import load_row, open_case, reseal_body, seal_text, unseal_text, utcnow
-from silver.keys import KeyMaterial
-from silver.uow import AbstractUnitOfWork
-from silver.users import User
+from silver.domain import access, projection
+from silver.domain.audit import AuditEvent
+from silver.domain.errors import ValidationFailed
+from silver.domain.uow import AbstractUnitOfWork
+from silver.domain.users import User
+from silver.infra.keys import KeyMaterial
+from silver.services.intake import load_row, open_case, reseal_body, seal_text, unseal_text, utcnow
 
 RESULTS = ("no_information", "asset_located", "frozen", "seized", "confiscated", "returned")
 

@@ -7,8 +7,8 @@ import json
 from datetime import datetime
 from typing import Any
 
-from silver.audit import AuditEvent
-from silver.countries import (
+from silver.domain.audit import AuditEvent
+from silver.domain.countries import (
     CountryProfile,
     InvalidProfileError,
     all_iso_countries,
@@ -16,7 +16,7 @@ from silver.countries import (
     profile_from_dict,
     profile_to_dict,
 )
-from silver.errors import (
+from silver.domain.errors import (
     Forbidden,
     NotFound,
     PreconditionFailed,
@@ -24,8 +24,8 @@ from silver.errors import (
     Unavailable,
     ValidationFailed,
 )
-from silver.uow import AbstractUnitOfWork
-from silver.users import Role, User
+from silver.domain.uow import AbstractUnitOfWork
+from silver.domain.users import Role, User
 
 # Set by the server, never by a request body.
 SYSTEM_FIELDS = frozenset({"code", "name", "reviewed_by", "reviewed_at"})

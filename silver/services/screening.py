@@ -9,13 +9,13 @@ from datetime import datetime
 from typing import Any
 
 from screening import QuotaState, ScreeningConfig, ScreeningResult, screen_case
-from silver import access
-from silver.cases import Case
-from silver.country_service import load_profiles
-from silver.intake import load_row, open_case, utcnow
-from silver.keys import KeyMaterial
-from silver.uow import AbstractUnitOfWork
-from silver.users import Role, User
+from silver.domain import access
+from silver.domain.cases import Case
+from silver.domain.uow import AbstractUnitOfWork
+from silver.domain.users import Role, User
+from silver.infra.keys import KeyMaterial
+from silver.services.countries import load_profiles
+from silver.services.intake import load_row, open_case, utcnow
 
 
 def screen(

@@ -1,4 +1,4 @@
-"""The rq worker process: `python -m silver.worker` (started by `make run`).
+"""The rq worker process: `python -m worker` (started by `make run`).
 
 Listens on the `SILVER_QUEUE` queue (default `silver`) with the scheduler enabled, so retries
 with back-off and scheduled jobs run. On start it re-enqueues every dissemination still queued
@@ -14,10 +14,10 @@ from datetime import timedelta
 import redis
 from rq import Queue, Worker
 
-from silver.config import load_settings
-from silver.jobs import resume, schedule_overdue
+from silver.infra.config import load_settings
+from worker.jobs import resume, schedule_overdue
 
-log = logging.getLogger("silver.worker")
+log = logging.getLogger("worker.__main__")
 
 
 def main() -> None:

@@ -8,11 +8,17 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from silver import passwords
-from silver.audit import AuditEvent
-from silver.errors import Conflict, Forbidden, TooManyAttempts, Unauthenticated, ValidationFailed
-from silver.uow import AbstractUnitOfWork
-from silver.users import MIN_PASSWORD_LENGTH, USERNAME_RE, Agency, Role, User
+from silver.domain.audit import AuditEvent
+from silver.domain.errors import (
+    Conflict,
+    Forbidden,
+    TooManyAttempts,
+    Unauthenticated,
+    ValidationFailed,
+)
+from silver.domain.uow import AbstractUnitOfWork
+from silver.domain.users import MIN_PASSWORD_LENGTH, USERNAME_RE, Agency, Role, User
+from silver.infra import passwords
 
 
 def utcnow() -> datetime:

@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from silver.audit import AuditEvent
-from silver.cases import Status
-from silver.errors import Conflict
-from silver.intake import load_row
-from silver.uow import AbstractUnitOfWork
+from silver.domain.audit import AuditEvent
+from silver.domain.cases import Status
+from silver.domain.errors import Conflict
+from silver.domain.uow import AbstractUnitOfWork
+from silver.services.intake import load_row
 
 SYSTEM_ACTOR = "system:retention"
 

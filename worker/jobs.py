@@ -17,10 +17,10 @@ from rq import Queue, Retry
 
 from graph.driver import make_driver
 from graph.uow import Neo4jUnitOfWork
-from silver import dissemination
-from silver.config import Settings, load_settings
-from silver.keys import load_keys
-from silver.transport import make_transport
+from silver.infra.config import Settings, load_settings
+from silver.infra.keys import load_keys
+from silver.infra.transport import make_transport
+from silver.services import dissemination
 
 OVERDUE_EVERY = timedelta(minutes=15)
 OVERDUE_JOB_ID = "silver-mark-overdue"

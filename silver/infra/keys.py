@@ -10,9 +10,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from silver import crypto
-from silver.config import Settings
-from silver.errors import CryptoError
+from silver.domain.errors import CryptoError
+from silver.infra import crypto
+from silver.infra.config import Settings
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from silver.cases import Status
-from silver.errors import Forbidden, NotFound
-from silver.users import Role, User
+from silver.domain.cases import Status
+from silver.domain.errors import Forbidden, NotFound
+from silver.domain.users import Role, User
 
 CASE_ROLES = (Role.CASEWORKER, Role.SCREENER)
 

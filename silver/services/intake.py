@@ -12,18 +12,19 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from silver import access, crypto, projection
-from silver.audit import AuditEvent
-from silver.cases import Case, Status, StatusChange, subject_label
-from silver.errors import (
+from silver.domain import access, projection
+from silver.domain.audit import AuditEvent
+from silver.domain.cases import Case, Status, StatusChange, subject_label
+from silver.domain.errors import (
     Conflict,
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
 )
-from silver.keys import KeyMaterial
-from silver.uow import AbstractUnitOfWork
-from silver.users import Role, User
+from silver.domain.uow import AbstractUnitOfWork
+from silver.domain.users import Role, User
+from silver.infra import crypto
+from silver.infra.keys import KeyMaterial
 
 Validator = Callable[[dict[str, Any]], dict[str, Any]]
 

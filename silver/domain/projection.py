@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from silver import crypto, identifiers
+from silver.domain import identifiers
+from silver.infra import crypto
 
 # FollowTheMoney schema names for the node labels.
 SUBJECT_LABELS = {"person": "Person", "organisation": "Organization"}

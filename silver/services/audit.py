@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from silver.errors import Forbidden, NotFound
-from silver.uow import AbstractUnitOfWork
-from silver.users import Role, User
+from silver.domain.errors import Forbidden, NotFound
+from silver.domain.uow import AbstractUnitOfWork
+from silver.domain.users import Role, User
 
 
 def trail(

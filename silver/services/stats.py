@@ -49,10 +49,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from silver.cases import ASSET_TYPES, CRIME_TYPES, REQUESTER
-from silver.errors import ConfigError, ValidationFailed
+from silver.domain.cases import ASSET_TYPES, CRIME_TYPES, REQUESTER
+from silver.domain.errors import ConfigError, ValidationFailed
 
-RATES_PATH = Path(__file__).with_name("data") / "eur_rates.csv"
+RATES_PATH = Path(__file__).resolve().parents[1] / "data" / "eur_rates.csv"
 
 AUDIENCES = ("internal", "public")
 AGENCIES = ("FIOD", "OM", "POLITIE")

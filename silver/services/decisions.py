@@ -15,15 +15,16 @@ from datetime import datetime
 from typing import Any
 
 from screening.decisions import DecisionRequest, FirstApproval, Ruling, rule_on
-from silver import access, dissemination
-from silver.audit import AuditEvent
-from silver.cases import Status
-from silver.errors import Conflict, Forbidden, PreconditionFailed
-from silver.intake import history_json, load_row, open_case, seal_text, unseal_text, utcnow
-from silver.keys import KeyMaterial
-from silver.screening_service import screen
-from silver.uow import AbstractUnitOfWork
-from silver.users import Role, User
+from silver.domain import access
+from silver.domain.audit import AuditEvent
+from silver.domain.cases import Status
+from silver.domain.errors import Conflict, Forbidden, PreconditionFailed
+from silver.domain.uow import AbstractUnitOfWork
+from silver.domain.users import Role, User
+from silver.infra.keys import KeyMaterial
+from silver.services import dissemination
+from silver.services.intake import history_json, load_row, open_case, seal_text, unseal_text, utcnow
+from silver.services.screening import screen
 
 DECIDABLE = frozenset({Status.SUBMITTED, Status.AWAITING_SECOND_APPROVAL})
 

@@ -23,18 +23,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from screening.decisions import Ruling
-from silver import access, messages
-from silver.audit import AuditEvent
-from silver.cases import GENERAL_SECRETARIAT, REQUESTER, Status
-from silver.config import Settings
-from silver.country_service import profile_of
-from silver.errors import Conflict, Forbidden, NotFound
-from silver.intake import history_json, load_row, open_case, seal_text, unseal_text, utcnow
-from silver.keys import KeyMaterial
-from silver.transport import PermanentError, TransientError, Transport
-from silver.uow import AbstractUnitOfWork
-from silver.users import Role, User
-from silver.windows import ResponseWindows, due_by, is_overdue
+from silver.domain import access
+from silver.domain.audit import AuditEvent
+from silver.domain.cases import GENERAL_SECRETARIAT, REQUESTER, Status
+from silver.domain.errors import Conflict, Forbidden, NotFound
+from silver.domain.uow import AbstractUnitOfWork
+from silver.domain.users import Role, User
+from silver.domain.windows import ResponseWindows, due_by, is_overdue
+from silver.infra.config import Settings
+from silver.infra.keys import KeyMaterial
+from silver.infra.transport import PermanentError, TransientError, Transport
+from silver.services import messages
+from silver.services.countries import profile_of
+from silver.services.intake import history_json, load_row, open_case, seal_text, unseal_text, utcnow
 
 SYSTEM_ACTOR = "system:dissemination"
 MESSAGE_ROUND = 1  # a case is approved once; a screener's retry re-sends the same message

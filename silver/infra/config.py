@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from silver.errors import ConfigError
+from silver.domain.errors import ConfigError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 LOCAL_NEO4J_PORT_DEFAULT = 7687
 LOCAL_REDIS_PORT_DEFAULT = 6479
 

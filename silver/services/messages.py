@@ -23,9 +23,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from silver import crypto
-from silver.cases import ASSET_TYPE_FIELDS, GENERAL_SECRETARIAT, INSTRUMENTS, REQUESTER
-from silver.errors import CryptoError
+from silver.domain.cases import ASSET_TYPE_FIELDS, GENERAL_SECRETARIAT, INSTRUMENTS, REQUESTER
+from silver.domain.errors import CryptoError
+from silver.infra import crypto
 
 SCHEMA_VERSION = 1
 

@@ -46,7 +46,7 @@ CAPITAL_OFFENCES: tuple[str, ...] = (
 FREEDOM_HOUSE_STATUSES: tuple[str, ...] = ("Free", "Partly Free", "Not Free")
 FATF_STATUSES: tuple[str, ...] = ("none", "grey", "black", "suspended_member")
 
-DATA_DIR = Path(__file__).with_name("data")
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 SEED_PATH = DATA_DIR / "country_profiles.csv"
 
 _CODE = re.compile(r"[A-Z]{2}")
