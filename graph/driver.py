@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import neo4j
 
-from silver.infra.config import Settings
+
+class DriverSettings(Protocol):
+    """Where the graph is; the application's settings satisfy it."""
+
+    @property
+    def neo4j_uri(self) -> str: ...
+    @property
+    def neo4j_user(self) -> str: ...
+    @property
+    def neo4j_password(self) -> str: ...
 
 
-def make_driver(settings: Settings) -> neo4j.Driver:
+def make_driver(settings: DriverSettings) -> neo4j.Driver:
     return neo4j.GraphDatabase.driver(
         settings.neo4j_uri,
         auth=(settings.neo4j_user, settings.neo4j_password),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from silver.domain import identifiers
-from silver.infra import crypto
+from silver.domain.blind_index import blind_index
 
 # FollowTheMoney schema names for the node labels.
 SUBJECT_LABELS = {"person": "Person", "organisation": "Organization"}
@@ -111,7 +111,7 @@ def project(case_id: str, body: dict[str, Any], index_key: bytes) -> Projection:
         )
         for kind, value in subject_identifiers(subject):
             out.identifiers.append(
-                {"owner": uid, "kind": kind, "index": crypto.blind_index(index_key, kind, value)}
+                {"owner": uid, "kind": kind, "index": blind_index(index_key, kind, value)}
             )
         for code in subject.get("nationalities") or []:
             out.countries.append({"node": uid, "code": code, "type": "NATIONAL_OF"})
@@ -139,7 +139,7 @@ def project(case_id: str, body: dict[str, Any], index_key: bytes) -> Projection:
         )
         for kind, ident in asset_identifiers(asset):
             out.identifiers.append(
-                {"owner": uid, "kind": kind, "index": crypto.blind_index(index_key, kind, ident)}
+                {"owner": uid, "kind": kind, "index": blind_index(index_key, kind, ident)}
             )
         if asset.get("country"):
             out.countries.append({"node": uid, "code": asset["country"], "type": "LOCATED_IN"})

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import os
 import secrets
 from dataclasses import dataclass
@@ -162,12 +161,6 @@ def unseal(data_key: bytes, token: str, context: str) -> str:
     except (ValueError, TypeError) as exc:
         raise CryptoError("data key is not a valid AES key") from exc
     return plain.decode("utf-8")
-
-
-def blind_index(index_key: bytes, kind: str, normalised_value: str) -> str:
-    """A keyed hash of a normalised identifier: equal inputs match, the value stays hidden."""
-    message = f"{kind}\x1f{normalised_value}".encode()
-    return hmac.new(index_key, message, hashlib.sha256).hexdigest()
 
 
 def _key_id(public: Ed25519PublicKey) -> str:
