@@ -1,5 +1,34 @@
-"""Entry point for gunicorn (`wsgi:create_app()`) and the CLI (`flask --app wsgi ...`)."""
+"""The web process: gunicorn serves `wsgi:create_app()`; the CLI runs `flask --app wsgi ...`.
 
-from api.app import create_app
+This is where the HTTP entrypoints meet: the composition root builds Silver's dependencies
+once (`silver.bootstrap`), and the API (`api/`), the pages (`web/`) and the command line
+(`api/cli.py`) are mounted on one Flask application that carries them. Nothing connects at
+import time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from flask import Flask
+
+from api.app import init_api
+from api.cli import register_cli
+from silver.bootstrap import bootstrap
+from silver.infra.config import Settings
+from web import init_web
+
+
+def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
+    silver = bootstrap(config)
+    app = Flask(__name__)
+    logging.basicConfig(level=logging.INFO)
+    app.extensions["silver"] = silver
+    init_api(app, silver.settings)
+    init_web(app, silver.settings)
+    register_cli(app)
+    return app
+
 
 __all__ = ["create_app"]

@@ -9,13 +9,9 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from api.extensions import services
-from graph import schema
+from api.extensions import services, silver
 from silver.domain.errors import SilverError, ValidationFailed
 from silver.domain.users import Agency, Role
-from silver.infra import crypto
-from silver.infra.keys import add_master_key
-from silver.services import auth
 
 
 def _fail(exc: SilverError) -> None:
@@ -44,7 +40,7 @@ def users_create(username: str, role: str, agency: str | None, password_stdin: b
         sys.exit(2)
     password = sys.stdin.readline().rstrip("\r\n")
     try:
-        user = auth.create_user(username, role, agency, password, services().uow())
+        user = services().users.create(username, role, agency, password)
     except SilverError as exc:
         _fail(exc)
         return
@@ -58,11 +54,7 @@ graph_cli = AppGroup("graph", help="The Neo4j graph.")
 @graph_cli.command("init")
 def graph_init() -> None:
     """Create constraints, indexes and the countries with their seed profiles (idempotent)."""
-    from silver.services import countries as country_service
-
-    svc = services()
-    n = schema.init_schema(svc.driver, svc.settings.neo4j_database)
-    seeded = country_service.seed_countries(svc.uow())
+    n, seeded = silver().init_graph()
     click.echo(
         f"graph ready: {n} constraints and indexes in place, {seeded} country profiles seeded"
     )
@@ -74,10 +66,7 @@ audit_cli = AppGroup("audit", help="The audit trail.")
 @audit_cli.command("verify")
 def audit_verify() -> None:
     """Check the hash chain of every audit event."""
-    from silver.domain.audit import verify_chain
-
-    with services().uow() as uow:
-        report = verify_chain(uow.audit.iterate_all())
+    report = services().audit.verify()
     if report.ok:
         click.echo(f"audit chain intact: {report.checked} events")
         return
@@ -95,22 +84,12 @@ keys_cli = AppGroup("keys", help="Encryption keys.")
 @keys_cli.command("rotate")
 def keys_rotate() -> None:
     """Make a new master key current (development) and re-wrap every case's data key."""
-    svc = services()
-    ring = svc.keys.master
     try:
-        if not svc.keys.master_from_env:
-            ring = add_master_key(svc.settings, ring)
-        with svc.uow() as uow:
-            rewrapped = 0
-            for owner, wrapped in uow.keyring.wrapped_keys():
-                if crypto.wrapped_key_id(wrapped) != ring.current_id:
-                    uow.keyring.store_wrapped(owner, crypto.rewrap_data_key(ring, wrapped, owner))
-                    rewrapped += 1
-            uow.commit()
+        current, rewrapped = services().master_keys.rotate()
     except SilverError as exc:
         _fail(exc)
         return
-    click.echo(f"master key {ring.current_id} is current; re-wrapped {rewrapped} data keys")
+    click.echo(f"master key {current} is current; re-wrapped {rewrapped} data keys")
 
 
 demo_cli = AppGroup("demo", help="The fictional demo data set.")
@@ -195,13 +174,11 @@ retention_cli = AppGroup("retention", help="Erase personal data when its retenti
 def retention_purge(dry_run: bool) -> None:
     """Erase the personal data of every case closed SILVER_RETENTION_DAYS ago (or of every
     case, once the pilot ended that long ago). Run it daily (cron or a systemd timer)."""
-    from silver.services import retention
-    from silver.services.intake import utcnow
+    from silver.services.case_store import utcnow
 
-    svc = services()
-    policy = retention.RetentionPolicy(svc.settings.retention_days, svc.settings.pilot_end)
+    retention = services().retention
     now = utcnow()
-    due = retention.due_cases(svc.uow(), policy, now)
+    due = retention.due(now)
     if dry_run:
         for case in due:
             click.echo(f"due: {case['number']}")
@@ -209,12 +186,12 @@ def retention_purge(dry_run: bool) -> None:
         return
     for case in due:
         try:
-            retention.purge_case(case["id"], svc.uow(), policy, now)
+            retention.purge(case["id"], now)
         except SilverError as exc:
             click.echo(f"skipped {case['number']}: {exc.detail}", err=True)
             continue
         click.echo(f"erased {case['number']}")
-    click.echo(f"{len(due)} case(s) due; retention {policy.days} days after closure")
+    click.echo(f"{len(due)} case(s) due; retention {retention.policy.days} days after closure")
 
 
 def register_cli(app: Flask) -> None:

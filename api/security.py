@@ -28,7 +28,7 @@ def bearer_token() -> str:
 def current_user() -> User:
     user: User | None = g.get("silver_user")
     if user is None:
-        user = auth.authenticate(bearer_token(), services().uow())
+        user = services().users.authenticate(bearer_token())
         g.silver_user = user
     return user
 

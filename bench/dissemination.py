@@ -16,7 +16,7 @@ approval asks for four eyes. Each approval records K queued Notices: N x K messa
 Three modes, one after the other in this process:
 
 * outbox:   SILVER_TRANSPORT=outbox (the configured SILVER_VAR_DIR, so messages land in
-            var/outbox). The clock runs from worker.jobs.enqueue_notices for all N x K
+            var/outbox). The clock runs from silver.infra.queue.enqueue_notices for all N x K
             Notices until an in-process rq SimpleWorker(...).work(burst=True) has drained the
             `silver` queue. Each job is a full delivery: load settings and keys, read and
             decrypt the case, build, sign and seal the message and store it on the Notice (one
@@ -92,14 +92,15 @@ if str(ROOT) not in sys.path:
 from rq import Queue, SimpleWorker, Worker
 from rq.job import Job
 
-from api.app import create_app
 from api.cases.routes import validate_body
-from api.extensions import Services
 from screening.decisions import DecisionRequest
+from silver.bootstrap import Silver as Services
 from silver.domain.users import User
+from silver.infra import queue
 from silver.infra.transport import OutboxTransport
 from silver.services import (
     auth,
+    case_store,
     demo,
     intake,
     messages,
@@ -109,7 +110,7 @@ from silver.services import screening as screening_svc
 from silver.services.dissemination import MESSAGE_ROUND
 from tests.support.cases import case_body
 from tests.support.gateway import Gateway
-from worker import jobs
+from wsgi import create_app
 
 Body = dict[str, Any]
 AGENCY = "FIOD"
@@ -171,7 +172,7 @@ def make_body(countries: Sequence[str], rng: random.Random) -> Body:
 def check_screening(svc: Services, case_id: str, countries: Sequence[str]) -> str:
     """The stored screening of a case must let a single screener approve without any warning."""
     with svc.uow() as uow:
-        row = intake.load_row(uow, case_id)
+        row = case_store.load(uow, case_id)
     result = json.loads(row["screening"])
     findings = [f"{f['rule']} ({f['severity']})" for f in result["findings"]]
     if any(f["severity"] in ("warn", "block") for f in result["findings"]):
@@ -309,7 +310,7 @@ def deliver_all(
         profiler.enable()
     cpu = time.process_time()
     start = time.perf_counter()
-    jobs.enqueue_notices(svc.redis, svc.settings, notice_ids)
+    queue.enqueue_notices(svc.redis, svc.settings, notice_ids)
     enqueued = time.perf_counter()
     worker.work(burst=True, logging_level="WARNING")
     end = time.perf_counter()
@@ -331,7 +332,7 @@ def baseline(approved: Sequence[Approved], svc: Services, directory: Path) -> Re
     start = time.perf_counter()
     for case in approved:
         for notice in case.notices:
-            now = intake.utcnow()
+            now = case_store.utcnow()
             payload = messages.payload_for(case.body, INSTRUMENT, notice.recipient)
             message = messages.build_message(
                 message_id=messages.message_id_for(case.case_id, notice.recipient, MESSAGE_ROUND),
@@ -458,7 +459,7 @@ def check_baseline(
 
 
 def delete_jobs(svc: Services, notice_ids: Sequence[str]) -> None:
-    found = Job.fetch_many([jobs.notice_job_id(i) for i in notice_ids], connection=svc.redis)
+    found = Job.fetch_many([queue.notice_job_id(i) for i in notice_ids], connection=svc.redis)
     for job in found:
         if job is not None:
             job.delete()

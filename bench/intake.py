@@ -51,15 +51,15 @@ if str(ROOT) not in sys.path:
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from api.app import create_app
 from api.cases.routes import validate_body
-from api.extensions import Services
+from silver.bootstrap import Silver as Services
 from silver.domain.users import User
 from silver.services import (
     auth,
     demo,
     intake,
 )
+from wsgi import create_app
 
 Body = dict[str, Any]
 TARGETS = ("BE", "ES", "FR", "GB", "IT", "PL", "PT", "SE", "AE", "SG", "US", "GE", "MT")

@@ -54,18 +54,19 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from api.app import create_app
 from api.cases.routes import validate_body
-from api.extensions import Services
 from screening import QuotaState, ScreeningConfig, ScreeningResult, screen_case
+from silver.bootstrap import Silver as Services
 from silver.domain import identifiers as ids
 from silver.services import (
     auth,
+    case_store,
     demo,
     intake,
 )
 from silver.services import screening as screening_service
 from silver.services.countries import load_profiles
+from wsgi import create_app
 
 Body = dict[str, Any]
 AGENCY = "FIOD"
@@ -544,7 +545,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = svc.settings
     keys = svc.keys
     try:
-        now = intake.utcnow()
+        now = case_store.utcnow()
         with svc.uow() as uow:
             profiles, participants = load_profiles(uow, TARGETS)
             quota = QuotaState(limit=settings.quota, used=uow.cases.quota_used())
@@ -557,8 +558,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         stored = intake.create_case(body, user, svc.uow(), keys)
         with svc.uow() as uow:
-            row = intake.load_row(uow, stored.id)
-        case = intake.open_case(row, keys)
+            row = case_store.load(uow, stored.id)
+        case = case_store.open_case(row, keys)
         assert case.body == stored.body, "the stored body does not read back as it was written"
 
         print(
@@ -569,7 +570,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         def load() -> None:
             with svc.uow() as uow:
-                intake.open_case(intake.load_row(uow, stored.id), keys)
+                case_store.open_case(case_store.load(uow, stored.id), keys)
 
         def rules() -> ScreeningResult:
             return screen_case(

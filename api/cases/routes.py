@@ -24,7 +24,6 @@ from silver.domain.cases import Case
 from silver.domain.errors import PreconditionFailed, ValidationFailed
 from silver.domain.users import Role
 from silver.services import intake
-from silver.services import screening as screening_service
 
 blp = Blueprint(
     "cases", __name__, url_prefix="/api/v1/cases", description="Cases proposed by caseworkers"
@@ -92,14 +91,8 @@ class Cases(MethodView):
     @requires(Role.CASEWORKER, Role.SCREENER)
     def get(self, query: dict[str, Any]) -> Any:
         """List cases: a caseworker sees their agency's, a screener every submitted one."""
-        svc = services()
-        cases, total = intake.list_cases(
-            current_user(),
-            query.get("status"),
-            query["page"],
-            query["page_size"],
-            svc.uow(),
-            svc.keys,
+        cases, total = services().cases.find(
+            current_user(), query.get("status"), query["page"], query["page_size"]
         )
         return [intake.summary(c) for c in cases], 200, {"X-Total-Count": str(total)}
 
@@ -109,10 +102,7 @@ class Cases(MethodView):
     @requires(Role.CASEWORKER)
     def post(self, body: dict[str, Any]) -> Any:
         """Propose a case (status draft)."""
-        svc = services()
-        case = intake.create_case(
-            dict(_body_schema.dump(body)), current_user(), svc.uow(), svc.keys
-        )
+        case = services().cases.create(dict(_body_schema.dump(body)), current_user())
         return render(case), 201, {"ETag": etag(case), "Location": f"/api/v1/cases/{case.id}"}
 
 
@@ -123,8 +113,7 @@ class CaseItem(MethodView):
     @requires(Role.CASEWORKER, Role.SCREENER)
     def get(self, case_id: str) -> Any:
         """The whole case. Every read is audited (send X-Purpose to say why)."""
-        svc = services()
-        case = intake.get_case(case_id, current_user(), svc.uow(), svc.keys, _purpose())
+        case = services().cases.get(case_id, current_user(), _purpose())
         return render(case), 200, {"ETag": etag(case)}
 
     @blp.doc(
@@ -141,11 +130,8 @@ class CaseItem(MethodView):
     @requires(Role.CASEWORKER)
     def patch(self, patch: dict[str, Any], case_id: str) -> Any:
         """Correct a draft or returned case; each top-level field given replaces the stored one."""
-        svc = services()
         raw = request.get_json(silent=True) or {}
-        case = intake.update_case(
-            case_id, raw, if_match(), current_user(), svc.uow(), svc.keys, validate_body
-        )
+        case = services().cases.update(case_id, raw, if_match(), current_user(), validate_body)
         return render(case), 200, {"ETag": etag(case)}
 
 
@@ -156,13 +142,7 @@ class CaseItem(MethodView):
 @requires(Role.CASEWORKER)
 def submit(case_id: str) -> Any:
     """Submit for screening; the automated screening runs at once."""
-    svc = services()
-    hook = screening_service.screen_on_submit(
-        svc.settings.quota, svc.settings.penalty_threshold_years
-    )
-    case = intake.submit_case(
-        case_id, if_match(), current_user(), svc.uow(), svc.keys, on_submitted=hook
-    )
+    case = services().cases.submit(case_id, if_match(), current_user())
     return render(case), 200, {"ETag": etag(case)}
 
 
@@ -174,8 +154,7 @@ def submit(case_id: str) -> Any:
 def close(case_id: str) -> Any:
     """Close a disseminated or rejected case (the owning caseworker or a screener). The
     retention period (SILVER_RETENTION_DAYS) runs from now."""
-    svc = services()
-    case = intake.close_case(case_id, current_user(), svc.uow(), svc.keys)
+    case = services().cases.close(case_id, current_user())
     return render(case), 200, {"ETag": etag(case)}
 
 
@@ -185,8 +164,7 @@ def close(case_id: str) -> Any:
 @requires(Role.CASEWORKER, Role.SCREENER)
 def links(case_id: str) -> Any:
     """Subjects and assets that other cases know too (their number and agency only)."""
-    svc = services()
-    return intake.case_links(case_id, current_user(), svc.uow(), svc.keys)
+    return services().cases.links(case_id, current_user())
 
 
 @blp.route("/<string:case_id>/graph", methods=["GET"])
@@ -195,8 +173,7 @@ def links(case_id: str) -> Any:
 @requires(Role.CASEWORKER, Role.SCREENER)
 def graph(case_id: str) -> Any:
     """Nodes and edges of the case (subjects, assets, countries) for drawing."""
-    svc = services()
-    return intake.case_graph(case_id, current_user(), svc.uow(), svc.keys)
+    return services().cases.graph(case_id, current_user())
 
 
 @blp.route("/<string:case_id>/screening", methods=["GET"])
@@ -206,12 +183,4 @@ def graph(case_id: str) -> Any:
 def screening(case_id: str) -> Any:
     """The automated screening: the stored result of the submitted version, or a fresh one.
     The owning caseworker sees the case-level findings; a screener also the countries."""
-    svc = services()
-    return screening_service.screening_of(
-        case_id,
-        current_user(),
-        svc.uow(),
-        svc.keys,
-        svc.settings.quota,
-        svc.settings.penalty_threshold_years,
-    )
+    return services().cases.screening(case_id, current_user())

@@ -4,18 +4,16 @@ the rows graph.repositories.stats reads, render them as JSON, CSV or the HTML re
 from __future__ import annotations
 
 from datetime import date
-from functools import partial
 from typing import Any
 
 from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from api.extensions import Services, services
+from api.extensions import services
 from api.security import BEARER, requires
 from api.stats.report import render_report
 from api.stats.schemas import PilotStatsSchema, StatsFormatQuerySchema, StatsQuerySchema
-from graph.repositories.stats import read_stats
 from silver.domain.users import Role
 from silver.services import stats
 
@@ -42,15 +40,7 @@ _CSV_DOC = {
 
 
 def _compute(query: dict[str, Any]) -> stats.PilotStatistics:
-    svc: Services = services()
-    return stats.pilot_statistics(
-        partial(read_stats, svc.driver, svc.settings.neo4j_database),
-        period_from=query["from_"],
-        period_to=query["to"],
-        audience=query["audience"],
-        quota_limit=svc.settings.quota,
-        suppress_below=svc.settings.suppress_below,
-    )
+    return services().stats.pilot(query["from_"], query["to"], query["audience"])
 
 
 def _filename(result: stats.PilotStatistics, extension: str) -> str:

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from datetime import datetime
+from typing import cast
 
 import neo4j
 
 from graph.repositories.values import plain
+from silver.domain.ports import (
+    CaseChanges,
+    CaseGraphRows,
+    CaseRow,
+    DecisionRow,
+    KeptOutRow,
+    LinkRow,
+    PurgeRow,
+    QueueRow,
+)
 from silver.domain.projection import Projection
 
 # Deletes the subjects and assets of the case `c` and keeps `c` and the identifiers they had
@@ -38,7 +49,7 @@ class CaseRepository:
         assert record is not None
         return int(record["n"])
 
-    def add(self, row: dict[str, Any]) -> None:
+    def add(self, row: CaseRow) -> None:
         self._tx.run(
             """
             CREATE (c:Case)
@@ -47,7 +58,7 @@ class CaseRepository:
             row=row,
         )
 
-    def get(self, case_id: str, for_update: bool = False) -> dict[str, Any] | None:
+    def get(self, case_id: str, for_update: bool = False) -> CaseRow | None:
         lock = "SET c._lock = true REMOVE c._lock" if for_update else ""
         record = self._tx.run(
             f"MATCH (c:Case {{id: $id}}) {lock} RETURN properties(c) AS c",
@@ -55,9 +66,9 @@ class CaseRepository:
         ).single()
         if record is None:
             return None
-        return plain(record["c"])
+        return cast(CaseRow, plain(record["c"]))
 
-    def save(self, case_id: str, expected_version: int, changes: dict[str, Any]) -> bool:
+    def save(self, case_id: str, expected_version: int, changes: CaseChanges) -> bool:
         """Write `changes` if the stored version is still `expected_version`; bump it."""
         record = self._tx.run(
             """
@@ -74,7 +85,7 @@ class CaseRepository:
 
     def page(
         self, agency: str | None, statuses: list[str] | None, skip: int, limit: int
-    ) -> tuple[list[dict[str, Any]], int]:
+    ) -> tuple[list[CaseRow], int]:
         where = """
             WHERE ($agency IS NULL OR c.agency = $agency)
               AND ($statuses IS NULL OR c.status IN $statuses)
@@ -97,10 +108,10 @@ class CaseRepository:
             skip=skip,
             limit=limit,
         )
-        out = [plain(r["c"]) for r in rows]
+        out = [cast(CaseRow, plain(r["c"])) for r in rows]
         return out, int(total["n"]) if total else 0
 
-    def store_screening(self, case_id: str, version: int, result: str, at: Any) -> None:
+    def store_screening(self, case_id: str, version: int, result: str, at: datetime) -> None:
         self._tx.run(
             """
             MATCH (c:Case {id: $id})
@@ -205,7 +216,7 @@ class CaseRepository:
             targets=p["targets"],
         )
 
-    def links(self, case_id: str) -> list[dict[str, Any]]:
+    def links(self, case_id: str) -> list[LinkRow]:
         """Subjects and assets of this case that share an identifier with another case."""
         rows = self._tx.run(
             """
@@ -219,9 +230,9 @@ class CaseRepository:
             """,
             id=case_id,
         )
-        return [dict(r) for r in rows]
+        return [cast(LinkRow, dict(r)) for r in rows]
 
-    def graph(self, case_id: str) -> dict[str, list[dict[str, Any]]]:
+    def graph(self, case_id: str) -> CaseGraphRows:
         """The projection's nodes and edges (no personal data; labels are added by the caller)."""
         nodes = self._tx.run(
             """
@@ -245,7 +256,10 @@ class CaseRepository:
             """,
             id=case_id,
         )
-        return {"nodes": [dict(r) for r in nodes], "edges": [dict(r) for r in edges]}
+        return cast(
+            CaseGraphRows,
+            {"nodes": [dict(r) for r in nodes], "edges": [dict(r) for r in edges]},
+        )
 
     def take_quota_slot(self, limit: int) -> int | None:
         """Count one notice or diffusion against the quota, atomically: the counter's write
@@ -263,7 +277,7 @@ class CaseRepository:
         ).single()
         return int(record["used"]) if record else None
 
-    def add_decision(self, row: dict[str, Any]) -> None:
+    def add_decision(self, row: DecisionRow) -> None:
         self._tx.run(
             """
             MATCH (c:Case {id: $row.case_id})
@@ -273,7 +287,7 @@ class CaseRepository:
             row=row,
         )
 
-    def decisions(self, case_id: str) -> list[dict[str, Any]]:
+    def decisions(self, case_id: str) -> list[DecisionRow]:
         rows = self._tx.run(
             """
             MATCH (:Case {id: $id})-[:HAS_DECISION]->(d:Decision)
@@ -281,9 +295,9 @@ class CaseRepository:
             """,
             id=case_id,
         )
-        return [plain(r["d"]) for r in rows]
+        return [cast(DecisionRow, plain(r["d"])) for r in rows]
 
-    def add_kept_out(self, case_id: str, rows: list[dict[str, str]], at: Any) -> None:
+    def add_kept_out(self, case_id: str, rows: list[KeptOutRow], at: datetime) -> None:
         self._tx.run(
             """
             MATCH (c:Case {id: $id})
@@ -296,7 +310,7 @@ class CaseRepository:
             at=at,
         )
 
-    def queue(self, skip: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+    def queue(self, skip: int, limit: int) -> tuple[list[QueueRow], int]:
         """Cases waiting for a screener: urgent ones first, then the oldest submission."""
         where = "WHERE c.status IN ['submitted', 'awaiting_second_approval']"
         total = self._tx.run(f"MATCH (c:Case) {where} RETURN count(c) AS n").single()
@@ -316,10 +330,10 @@ class CaseRepository:
             skip=skip,
             limit=limit,
         )
-        out = [{**plain(r["c"]), "first_approval_by": r["first_by"]} for r in rows]
+        out = [cast(QueueRow, {**plain(r["c"]), "first_approval_by": r["first_by"]}) for r in rows]
         return out, int(total["n"]) if total else 0
 
-    def due_for_purge(self, closed_before: Any, pilot_over: bool) -> list[dict[str, str]]:
+    def due_for_purge(self, closed_before: datetime, pilot_over: bool) -> list[PurgeRow]:
         rows = self._tx.run(
             """
             MATCH (c:Case) WHERE c.purged_at IS NULL
@@ -329,9 +343,9 @@ class CaseRepository:
             closed_before=closed_before,
             pilot_over=pilot_over,
         )
-        return [dict(r) for r in rows]
+        return [cast(PurgeRow, dict(r)) for r in rows]
 
-    def purge(self, case_id: str, at: Any) -> None:
+    def purge(self, case_id: str, at: datetime) -> None:
         """Remove the case's key, its sealed values and its projection; keep what statistics
         need (nothing personal)."""
         self._tx.run(

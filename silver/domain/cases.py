@@ -94,6 +94,24 @@ SUBJECT_RELATIONS = (
     "associate_of",
 )
 
+# A case body's fields with their value when the caseworker left them out.
+BODY_DEFAULTS: dict[str, Any] = {
+    "national_reference": None,
+    "crime_types": [],
+    "offence_summary": None,
+    "max_penalty_years": None,
+    "legal_basis": None,
+    "urgency": "normal",
+    "requested_instrument": None,
+    "target_countries": [],
+    "contains_special_categories": False,
+    "special_categories_justification": None,
+    "subjects": [],
+    "assets": [],
+    "holdings": [],
+    "relations": [],
+}
+
 # Fields that may hold personal data in free text (encrypted at rest like everything in `body`).
 FREE_TEXT_FIELDS = ("title", "offence_summary", "special_categories_justification")
 

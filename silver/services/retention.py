@@ -16,8 +16,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from silver.domain.audit import AuditEvent
 from silver.domain.cases import Status
 from silver.domain.errors import Conflict
+from silver.domain.ports import PurgeRow
 from silver.domain.uow import AbstractUnitOfWork
-from silver.services.intake import load_row
+from silver.services.case_store import load
 
 SYSTEM_ACTOR = "system:retention"
 
@@ -46,9 +47,7 @@ class RetentionPolicy:
         )
 
 
-def due_cases(
-    uow: AbstractUnitOfWork, policy: RetentionPolicy, now: datetime
-) -> list[dict[str, str]]:
+def due_cases(uow: AbstractUnitOfWork, policy: RetentionPolicy, now: datetime) -> list[PurgeRow]:
     with uow:
         return list(uow.cases.due_for_purge(policy.closed_before(now), policy.pilot_over(now)))
 
@@ -62,7 +61,7 @@ def purge_case(
 ) -> str:
     """Erase one case's personal data; refuses a case that is not due."""
     with uow:
-        row = load_row(uow, case_id, for_update=True)
+        row = load(uow, case_id, for_update=True)
         if not policy.due(row["status"], row.get("closed_at"), now):
             raise Conflict(
                 f"case {row['number']} is not due for erasure: it must be closed for "

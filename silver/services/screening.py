@@ -11,11 +11,12 @@ from typing import Any
 from screening import QuotaState, ScreeningConfig, ScreeningResult, screen_case
 from silver.domain import access
 from silver.domain.cases import Case
+from silver.domain.ports import CaseRow
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import Role, User
 from silver.infra.keys import KeyMaterial
+from silver.services.case_store import load, open_case, utcnow
 from silver.services.countries import load_profiles
-from silver.services.intake import load_row, open_case, utcnow
 
 
 def screen(
@@ -51,6 +52,32 @@ def screen_on_submit(
     return hook
 
 
+def screening_in(
+    uow: AbstractUnitOfWork,
+    row: CaseRow,
+    case: Case,
+    user: User,
+    quota_limit: int,
+    threshold_years: float,
+) -> dict[str, Any]:
+    """Inside an open unit of work: the stored result when it judged the current version,
+    else a fresh one. The owning caseworker sees the case-level findings; a screener also sees
+    the countries."""
+    stored = row.get("screening")
+    if stored and row.get("screened_version") == row["version"]:
+        result: dict[str, Any] = json.loads(stored)
+        judged_at = row.get("screened_at")
+    else:
+        now = utcnow()
+        result = screen(uow, case, quota_limit, threshold_years, now).to_dict()
+        judged_at = now
+    result["case_version"] = row["version"]
+    result["screened_at"] = judged_at
+    if user.role is Role.CASEWORKER:
+        result.pop("countries", None)
+    return result
+
+
 def screening_of(
     case_id: str,
     user: User,
@@ -59,20 +86,7 @@ def screening_of(
     quota_limit: int,
     threshold_years: float,
 ) -> dict[str, Any]:
-    """The stored result when it judged the current version, else a fresh one. The owning
-    caseworker sees the case-level findings; a screener also sees the countries."""
     with uow:
-        row = load_row(uow, case_id)
+        row = load(uow, case_id)
         access.check_visible(user, row["agency"], row["status"])
-        if row.get("screening") and row.get("screened_version") == row["version"]:
-            result: dict[str, Any] = json.loads(row["screening"])
-            judged_at = row.get("screened_at")
-        else:
-            now = utcnow()
-            result = screen(uow, open_case(row, keys), quota_limit, threshold_years, now).to_dict()
-            judged_at = now
-    result["case_version"] = row["version"]
-    result["screened_at"] = judged_at
-    if user.role is Role.CASEWORKER:
-        result.pop("countries", None)
-    return result
+        return screening_in(uow, row, open_case(row, keys), user, quota_limit, threshold_years)

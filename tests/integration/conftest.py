@@ -10,9 +10,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from api.app import create_app
-from api.extensions import Services
+from silver.bootstrap import Silver as Services
 from silver.services import auth
+from wsgi import create_app
 
 pytestmark = pytest.mark.integration
 PASSWORD = "integration-test-password"

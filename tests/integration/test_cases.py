@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.extensions import Services
+from silver.bootstrap import Silver as Services
 from tests.integration.conftest import Login
 from tests.support.cases import case_body, imo, nl_iban
 

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from api.cases.routes import validate_body
-from api.extensions import Services
+from silver.bootstrap import Silver as Services
 from silver.domain import projection
 from silver.services.demo import DEMO_CASES, DEMO_USERS, load_demo
 from tests.integration.conftest import PASSWORD

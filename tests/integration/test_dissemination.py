@@ -19,14 +19,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rq import Queue, SimpleWorker
 
-from api.app import create_app
-from api.extensions import Services
+from silver.bootstrap import Silver as Services
+from silver.infra import queue
 from silver.infra.config import PROJECT_ROOT
 from silver.services import dissemination, messages
 from tests.integration.conftest import TEST_ENV, Login
 from tests.support.cases import case_body
 from tests.support.gateway import Gateway
 from worker import jobs
+from wsgi import create_app
 
 
 def run_jobs(svc: Services) -> None:
@@ -107,7 +108,7 @@ def test_approval_queues_one_message_per_recipient_and_the_outbox_delivers_them(
         assert stored.event.reason and stored.event.reason.startswith("decision ")
 
     # Running the jobs again changes nothing: each recipient keeps exactly one message.
-    jobs.enqueue_notices(svc.redis, svc.settings, [])
+    queue.enqueue_notices(svc.redis, svc.settings, [])
     run_jobs(svc)
     assert rows_by_recipient(client, case["id"], cw) == rows
 
@@ -489,7 +490,7 @@ def test_an_approval_stands_when_redis_is_down_and_housekeeping_sends_it_later(
     assert notice_id in dissemination.queued_notices(svc.uow(), idle_for=timedelta(0))
     recent = dissemination.queued_notices(svc.uow(), idle_for=jobs.LOST_AFTER)
     assert notice_id not in recent, "housekeeping waits 10 minutes before calling a job lost"
-    jobs.resume(svc.redis, svc.settings)  # what the worker does when it starts
+    jobs.resume(svc)  # what the worker does when it starts
     run_jobs(svc)
     assert rows_by_recipient(client, case["id"], cw)["ES"]["status"] == "sent"
 

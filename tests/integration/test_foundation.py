@@ -14,10 +14,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
-from api.app import create_app
-from api.extensions import Services
+from silver.bootstrap import Silver as Services
 from silver.services import auth
 from tests.integration.conftest import PASSWORD, Login
+from wsgi import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 

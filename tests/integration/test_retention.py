@@ -7,10 +7,10 @@ from datetime import date, timedelta
 import pytest
 from flask.testing import FlaskClient
 
-from api.extensions import Services
+from silver.bootstrap import Silver as Services
 from silver.domain.errors import Conflict
 from silver.services import retention
-from silver.services.intake import utcnow
+from silver.services.case_store import utcnow
 from tests.integration.conftest import Login
 from tests.integration.test_dissemination import approved_case, run_jobs
 from tests.support.cases import case_body

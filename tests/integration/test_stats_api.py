@@ -27,7 +27,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from api.cases.routes import validate_body
-from api.extensions import Services
+from silver.bootstrap import Silver as Services
 from silver.domain.projection import ASSET_LABELS
 from silver.services.demo import DEMO_CASES, load_demo
 from tests.integration.conftest import PASSWORD, Login

@@ -20,7 +20,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
 from api.cases.routes import validate_body
-from api.extensions import Services
+from silver.bootstrap import Silver as Services
 from silver.services import auth
 from tests.integration.conftest import PASSWORD, Login
 from tests.support.cases import case_body, nl_iban

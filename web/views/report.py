@@ -8,7 +8,6 @@ from the same renderer as `GET /api/v1/stats/pilot/report`. Charts are shown as 
 from __future__ import annotations
 
 import base64
-from functools import partial
 from typing import Any
 
 from flask import Response, render_template, request
@@ -16,7 +15,6 @@ from flask import Response, render_template, request
 from api.extensions import services
 from api.stats import report as stats_report
 from api.stats.schemas import StatsQuerySchema
-from graph.repositories.stats import read_stats
 from silver.domain.users import Role
 from silver.services import stats
 from web.blueprint import bp
@@ -29,15 +27,7 @@ _query_schema = StatsQuerySchema()
 def _statistics() -> tuple[stats.PilotStatistics, dict[str, str]]:
     raw = {k: v for k, v in request.args.items() if k in ("from", "to", "audience") and v}
     query = load(_query_schema, raw)
-    svc = services()
-    result = stats.pilot_statistics(
-        partial(read_stats, svc.driver, svc.settings.neo4j_database),
-        period_from=query["from_"],
-        period_to=query["to"],
-        audience=query["audience"],
-        quota_limit=svc.settings.quota,
-        suppress_below=svc.settings.suppress_below,
-    )
+    result = services().stats.pilot(query["from_"], query["to"], query["audience"])
     return result, raw
 
 
