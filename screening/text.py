@@ -125,13 +125,16 @@ def _term_tokens(term: str) -> list[str]:
     return tokens
 
 
+Trie = dict[str, "Trie"]
+
+
 def _trie_regex(terms: list[list[str]]) -> str:
     """One regex for all terms, factored by common prefixes, on word boundaries.
 
     Each branch starts with its literal first character, so the regex engine skips quickly to
     the positions where a term can start; the word-start check follows that character.
     """
-    trie: dict[str, dict] = {}
+    trie: Trie = {}
     for tokens in terms:
         node = trie
         for token in tokens:
@@ -141,7 +144,7 @@ def _trie_regex(terms: list[list[str]]) -> str:
     return "(?:" + "|".join(branches) + r")(?!\w)"
 
 
-def _trie_node(node: dict[str, dict]) -> str:
+def _trie_node(node: Trie) -> str:
     # A stem goes last, so that a longer phrase through the same word is tried first.
     ordered = sorted(node.items(), key=lambda item: (item[0] == _STEM, item[0]))
     children = [token + _trie_node(child) for token, child in ordered if token]

@@ -14,7 +14,7 @@ from flask import Response, flash, redirect, render_template, request, session, 
 from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import HTTPException
 
-from api.errors import flatten_errors
+from api.errors import flatten_errors, status_of
 from silver.domain.errors import SilverError, Unauthenticated, ValidationFailed
 from web.blueprint import bp
 from web.i18n import translate as _
@@ -40,10 +40,11 @@ def attempt(call: Callable[[], T]) -> T | Problem:
     try:
         return call()
     except SilverError as exc:
-        if exc.status >= 500 or (exc.status in (401, 403, 404) and not _is_login()):
+        status, title = status_of(exc)
+        if status >= 500 or (status in (401, 403, 404) and not _is_login()):
             raise
         errors = exc.errors if isinstance(exc, ValidationFailed) else {}
-        return Problem(exc.status, exc.title, exc.detail, errors)
+        return Problem(status, title, exc.detail, errors)
 
 
 def load(schema: Schema, data: Any) -> dict[str, Any]:
@@ -95,12 +96,13 @@ def _silver_error(exc: SilverError) -> Any:
         flash(_("Please log in."), "info")
         return redirect(url_for("web.login"))
     back = _same_site_referrer()
-    if request.method == "POST" and exc.status < 500 and back and exc.status != 400:
+    status, title = status_of(exc)
+    if request.method == "POST" and status < 500 and back and status != 400:
         flash(described(exc), "error")
         return redirect(back, 303)
-    if exc.status >= 500:
+    if status >= 500:
         log.error("server-side error on a page: %s", exc.detail)
-    return error_page(exc.status, _(exc.title), described(exc))
+    return error_page(status, _(title), described(exc))
 
 
 @bp.errorhandler(HTTPException)

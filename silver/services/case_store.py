@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from silver.domain.cases import BODY_DEFAULTS, Case, Status, StatusChange
-from silver.domain.errors import NotFound, PreconditionFailed, PreconditionRequired
+from silver.domain.errors import NotFound
 from silver.domain.ports import CaseRow
 from silver.domain.uow import AbstractUnitOfWork
 from silver.infra import crypto
@@ -56,19 +56,6 @@ def load(uow: AbstractUnitOfWork, case_id: str, for_update: bool = False) -> Cas
     if row is None or row.get("purged_at") is not None:
         raise NotFound("no such case")
     return row
-
-
-def check_version(row: CaseRow, expected_version: int | None) -> None:
-    """The optimistic lock of every edit: the version the editor read must still be current."""
-    if expected_version is None:
-        raise PreconditionRequired(
-            "send the ETag you read in If-Match, so that no one else's edit is overwritten"
-        )
-    if int(row["version"]) != expected_version:
-        raise PreconditionFailed(
-            f"the case was changed by someone else (version {row['version']}, you sent "
-            f"{expected_version}): read it again and re-apply your change"
-        )
 
 
 def data_key(row: CaseRow, keys: KeyMaterial) -> bytes:

@@ -20,13 +20,13 @@ from silver.domain.errors import (
     Forbidden,
     NotFound,
     PreconditionFailed,
-    PreconditionRequired,
     Unavailable,
     ValidationFailed,
 )
 from silver.domain.ports import CountryRow, CountrySeedRow
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import Role, User
+from silver.domain.versions import check_version
 
 # Set by the server, never by a request body.
 SYSTEM_FIELDS = frozenset({"code", "name", "reviewed_by", "reviewed_at"})
@@ -130,15 +130,7 @@ def update_profile(
         row = uow.countries.get(code, for_update=True)
         if row is None:
             raise NotFound(f"no country with ISO 3166-1 alpha-2 code {code!r}")
-        if expected_version is None:
-            raise PreconditionRequired(
-                "send the ETag you read (GET /api/v1/countries/{code}) in If-Match"
-            )
-        if int(row["version"]) != expected_version:
-            raise PreconditionFailed(
-                f"the profile of {code} was changed by someone else (version {row['version']}, "
-                f"you sent {expected_version}): read it again and re-apply your change"
-            )
+        check_version(f"the profile of {code}", int(row["version"]), expected_version)
         current = profile_to_dict(_profile(row))
         changes_participation = (
             changes.get("participant", current["participant"]) != current["participant"]
@@ -154,7 +146,7 @@ def update_profile(
         new = profile_to_dict(profile)
         version = uow.countries.save_profile(
             code,
-            expected_version,
+            int(row["version"]),
             json.dumps(new),
             profile.participant,
             user.username,

@@ -22,6 +22,7 @@ from silver.domain.errors import Conflict, Forbidden, PreconditionFailed
 from silver.domain.ports import CaseChanges, CaseRow, DecisionRow
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import Role, User
+from silver.domain.versions import check_version
 from silver.infra.keys import KeyMaterial
 from silver.services import dissemination
 from silver.services.case_store import history_json, load, open_case, seal_text, unseal_text, utcnow
@@ -77,11 +78,7 @@ def decide(
     with uow:
         row = load(uow, case_id, for_update=True)
         access.check_visible(user, row["agency"], row["status"])
-        if expected_version is not None and int(row["version"]) != expected_version:
-            raise PreconditionFailed(
-                f"the case changed since you read it (version {row['version']}, you sent "
-                f"{expected_version}): read it and its screening again"
-            )
+        check_version("the case", int(row["version"]), expected_version, required=False)
         case = open_case(row, keys)
         if case.status not in DECIDABLE:
             raise Conflict(

@@ -18,6 +18,7 @@ from silver.domain.errors import Conflict, PreconditionFailed
 from silver.domain.ports import CaseChanges, CasePlainFields, CaseRow
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import Role, User
+from silver.domain.versions import check_version
 from silver.infra.keys import KeyMaterial
 from silver.services import case_store
 from silver.services.case_store import (
@@ -72,7 +73,7 @@ def create_case(
             "wrapped_key": wrapped,
             "body": case_store.seal_body(data_key, case_id, body),
             "history": history_json(history),
-            **_plain_fields(body),
+            **_plain_fields(body),  # type: ignore[typeddict-item]  # all required keys given
         }
         uow.cases.add(row)
         uow.cases.replace_projection(case_id, projection.project(case_id, body, keys.index_key))
@@ -179,7 +180,7 @@ def update_case(
     with uow:
         row = load(uow, case_id, for_update=True)
         access.check_owner(user, row["agency"])
-        case_store.check_version(row, expected_version)
+        check_version("the case", int(row["version"]), expected_version)
         case = open_case(row, keys)
         if not case.editable:
             raise Conflict(
@@ -187,10 +188,17 @@ def update_case(
                 "a returned case can"
             )
         body = with_defaults(validate({**case.body, **patch}))
+        plain = _plain_fields(body)
         changes: CaseChanges = {
             "body": reseal_body(row, keys, body),
             "updated_at": now,
-            **_plain_fields(body),
+            "urgency": plain["urgency"],
+            "crime_types": plain["crime_types"],
+            "requested_instrument": plain["requested_instrument"],
+            "max_penalty_years": plain["max_penalty_years"],
+            "target_countries": plain["target_countries"],
+            "subject_count": plain["subject_count"],
+            "asset_count": plain["asset_count"],
         }
         if not uow.cases.save(case_id, case.version, changes):
             raise PreconditionFailed("the case was changed by someone else: read it again")
@@ -216,8 +224,7 @@ def submit_case(
     with uow:
         row = load(uow, case_id, for_update=True)
         access.check_owner(user, row["agency"])
-        if expected_version is not None:
-            case_store.check_version(row, expected_version)
+        check_version("the case", int(row["version"]), expected_version, required=False)
         case = open_case(row, keys)
         case.transition(Status.SUBMITTED, user.username, now)
         uow.cases.save(
