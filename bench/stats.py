@@ -55,6 +55,8 @@ from api.stats.report import render_report
 from graph.driver import make_driver
 from graph.repositories.stats import read_stats
 from silver.domain.projection import ASSET_LABELS
+from silver.domain.stats.export import PilotStatistics, to_json
+from silver.domain.stats.rates import default_rates
 from silver.infra.config import Settings, load_settings
 from silver.services import stats
 
@@ -277,7 +279,7 @@ def timed(repeat: int, run: Callable[[], Any]) -> list[float]:
 def profile(driver: neo4j.Driver, database: str | None, start: datetime, end: datetime) -> None:
     """Database hits and rows of every statistics query (PROFILE), biggest first."""
     params = {"start": start, "end": end, "now": datetime.now(UTC), "requester": "NL",
-              "rated": stats.default_rates().convertible}  # fmt: skip
+              "rated": default_rates().convertible}  # fmt: skip
     results = []
     for name, text in vars(queries).items():
         if not (
@@ -369,7 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(count_all(), flush=True)
         reader = partial(read_stats, driver, database)
 
-        def full(audience: str) -> stats.PilotStatistics:
+        def full(audience: str) -> PilotStatistics:
             return stats.pilot_statistics(
                 reader,
                 period_from=date(YEAR, 1, 1),
@@ -387,7 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "stats internal": timed(args.repeat, lambda: full("internal")),
             "stats public": timed(args.repeat, lambda: full("public")),
             "report (html)": timed(
-                max(1, args.repeat // 2), lambda: render_report(stats.to_json(full("public")))
+                max(1, args.repeat // 2), lambda: render_report(to_json(full("public")))
             ),
         }
         print_table(results)

@@ -17,6 +17,8 @@ from api.extensions import services
 from api.stats import report as stats_report
 from api.stats.schemas import StatsQuerySchema
 from graph.repositories.stats import read_stats
+from silver.domain.stats.catalogue import AUDIENCES
+from silver.domain.stats.export import PilotStatistics, to_csv, to_json
 from silver.domain.users import Role
 from silver.services import stats
 from web.blueprint import bp
@@ -26,7 +28,7 @@ from web.session import requires
 _query_schema = StatsQuerySchema()
 
 
-def _statistics() -> tuple[stats.PilotStatistics, dict[str, str]]:
+def _statistics() -> tuple[PilotStatistics, dict[str, str]]:
     raw = {k: v for k, v in request.args.items() if k in ("from", "to", "audience") and v}
     query = load(_query_schema, raw)
     svc = services()
@@ -49,7 +51,7 @@ def _image(svg: str) -> str:
 @requires(Role.EVALUATOR, Role.ADMIN)
 def report() -> Any:
     result, raw = _statistics()
-    doc = stats.to_json(result)
+    doc = to_json(result)
     charts = []
     for name, caption, draw in stats_report.CHARTS:
         svg = draw(doc)
@@ -60,7 +62,7 @@ def report() -> Any:
         charts=charts,
         sections=stats_report.tables(doc),
         query=raw,
-        audiences=stats.AUDIENCES,
+        audiences=AUDIENCES,
     )
 
 
@@ -74,7 +76,7 @@ def report_csv() -> Any:
     }
     name = f"silver-pilot-stats_{day['from']}_{day['to']}_{result.audience}.csv"
     return Response(
-        stats.to_csv(result),
+        to_csv(result),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
