@@ -38,7 +38,7 @@ import secrets
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -59,6 +59,7 @@ from silver.domain.stats.export import PilotStatistics, to_json
 from silver.domain.stats.rates import default_rates
 from silver.infra.config import Settings, load_settings
 from silver.services import stats
+from tests.support import stats_graph
 
 YEAR = 1066
 AGENCIES = ("FIOD", "OM", "POLITIE")
@@ -70,31 +71,7 @@ RULES = ("MISUSE.DEATH_PENALTY", "MISUSE.HUMAN_RIGHTS", "MISUSE.CORRUPTION",
          "MISUSE.SUBJECT_TIES")  # fmt: skip
 CURRENCIES = ("EUR", "EUR", "EUR", "USD", "GBP", "CHF", "KZT", "AED")
 INDEXES = ("CREATE INDEX case_created_at IF NOT EXISTS FOR (c:Case) ON (c.created_at)",)
-BATCH = 5000
 Row = dict[str, Any]
-
-WRITES = {
-    "cases": "UNWIND $rows AS r CREATE (c:Case) SET c = r",
-    "decisions": """
-        UNWIND $rows AS r MATCH (c:Case {id: r.case_id})
-        CREATE (c)-[:HAS_DECISION]->(d:Decision) SET d = r""",
-    "assets": """
-        UNWIND $rows AS r MATCH (c:Case {id: r.case_id})
-        CREATE (c)-[:HAS_ASSET]->(a:Asset) SET a = r.props SET a:$(r.labels)""",
-    "notices": """
-        UNWIND $rows AS r MATCH (c:Case {id: r.case_id})
-        CREATE (c)-[:DISSEMINATED_AS]->(n:Notice) SET n = r.props
-        WITH n, r UNWIND r.countries AS code
-        MATCH (k:Country {code: code}) CREATE (n)-[:SENT_TO]->(k)""",
-    "outcomes": """
-        UNWIND $rows AS r MATCH (c:Case {id: r.case_id})
-        MATCH (k:Country {code: r.props.country})
-        CREATE (c)-[:HAS_OUTCOME]->(o:Outcome)<-[:REPORTED]-(k) SET o = r.props
-        WITH o, r MATCH (a:Asset {uid: r.asset_uid}) CREATE (o)-[:CONCERNS]->(a)""",
-    "kept_out": """
-        UNWIND $rows AS r MATCH (c:Case {id: r.case_id}), (k:Country {code: r.country})
-        CREATE (c)-[:KEPT_OUT {rule: r.rule, risk: r.risk, at: r.at}]->(k)""",
-}
 
 
 # --- The data set ---------------------------------------------------------------------------------
@@ -102,11 +79,13 @@ WRITES = {
 
 class DataSet:
     """Rows for every kind of node, made in memory first so that writing is all that is timed
-    by the database, and outcomes can be spread over the pairs that received a case."""
+    by the database, and outcomes can be spread over the pairs that received a case. The rows
+    are those of tests/support/stats_graph.py, the writer the statistics tests use too."""
 
     def __init__(self, rng: random.Random, prefix: str, countries: Sequence[str]) -> None:
         self.rng, self.prefix, self.countries = rng, prefix, list(countries)
-        self.rows: dict[str, list[Row]] = {kind: [] for kind in WRITES}
+        self.graph = stats_graph.StatsGraph()
+        self.rows = self.graph.rows
         self.reached: list[tuple[str, datetime, list[str], list[str]]] = []
         self.serial = 0
 
@@ -128,25 +107,17 @@ class DataSet:
     def case(self, i: int) -> None:
         rng, case_id = self.rng, f"{self.prefix}{i:06d}"
         created = datetime(YEAR, 1, 1, tzinfo=UTC) + timedelta(minutes=rng.randrange(525_000))
-        row: Row = {
-            "id": case_id, "number": f"{case_id}-N", "agency": rng.choice(AGENCIES),
-            "status": "draft", "version": 1, "urgency": rng.choice(("normal", "urgent")),
-            "crime_types": rng.sample(CRIMES, rng.randint(1, 3)),
-            "requested_instrument": "notice", "max_penalty_years": 8,
-            "target_countries": rng.sample(self.countries, 2), "subject_count": 2,
-            "asset_count": 0, "created_at": created, "updated_at": created,
-        }  # fmt: skip
+        row = self.graph.case(
+            case_id, agency=rng.choice(AGENCIES), status="draft",
+            urgency=rng.choice(("normal", "urgent")),
+            crime_types=rng.sample(CRIMES, rng.randint(1, 3)),
+            target_countries=rng.sample(self.countries, 2), subject_count=2, created_at=created,
+        )  # fmt: skip
         assets = [f"{case_id}/a{j}" for j in range(rng.randint(1, 5))]
         row["asset_count"] = len(assets)
         for uid in assets:
             kind = rng.choice(tuple(ASSET_LABELS))
-            amount, currency = self.money()
-            self.rows["assets"].append({
-                "case_id": case_id, "labels": ["Asset", ASSET_LABELS[kind]],
-                "props": {"uid": uid, "case_id": case_id, "type": kind,
-                          "value_amount": amount, "value_currency": currency},
-            })  # fmt: skip
-        self.rows["cases"].append(row)
+            self.graph.asset(case_id, uid, kind, *self.money())
         if rng.random() < 0.2:
             return
         t = created + timedelta(hours=rng.randint(1, 200))
@@ -173,18 +144,12 @@ class DataSet:
         row.update(status="approved", decided_at=t, approved_at=t)
         if rng.random() < 0.3:
             for country in rng.sample(self.countries, rng.randint(1, 3)):
-                self.rows["kept_out"].append({"case_id": case_id, "country": country,
-                                              "rule": rng.choice(RULES), "risk": "high",
-                                              "at": t})  # fmt: skip
+                self.graph.kept_out(case_id, country, rng.choice(RULES), t)
         if rng.random() < 0.85:
             self.disseminate(case_id, row, t, assets)
 
     def decision(self, case_id: str, kind: str, stage: str, at: datetime, codes: list[str]) -> None:
-        self.rows["decisions"].append({
-            "id": self.uid(), "case_id": case_id, "decision": kind, "stage": stage,
-            "instrument": "notice", "countries": [], "reason_codes": codes,
-            "acknowledged_rules": [], "by": "bench", "at": at, "case_version": 1,
-        })  # fmt: skip
+        self.graph.decision(case_id, self.uid(), kind, stage, at, codes, "bench")
 
     def disseminate(self, case_id: str, row: Row, t: datetime, assets: list[str]) -> None:
         rng = self.rng
@@ -197,16 +162,13 @@ class DataSet:
         for instrument, recipient, countries in notices:
             status = rng.choice(("sent", "sent", "acknowledged", "acknowledged", "failed"))
             delivered = status != "failed"
-            notice_id = self.uid()
-            self.rows["notices"].append({
-                "case_id": case_id, "countries": countries,
-                "props": {"id": notice_id, "case_id": case_id, "recipient": recipient,
-                          "instrument": instrument, "status": status, "attempts": 1,
-                          "message_id": notice_id, "queued_at": t,
-                          "sent_at": sent if delivered else None,
-                          "due_by": sent + timedelta(days=7) if delivered else None,
-                          "overdue": status == "sent" and rng.random() < 0.5, "categories": []},
-            })  # fmt: skip
+            self.graph.notice(
+                case_id, self.uid(), instrument=instrument, recipient=recipient,
+                countries=countries, status=status, queued_at=t,
+                sent_at=sent if delivered else None,
+                due_by=sent + timedelta(days=7) if delivered else None,
+                overdue=status == "sent" and rng.random() < 0.5,
+            )  # fmt: skip
             if delivered:
                 self.reached.append((case_id, sent, countries, assets))
         if rng.random() < 0.3:
@@ -221,46 +183,13 @@ class DataSet:
             case_id, sent, countries, assets = rng.choice(self.reached)
             result = rng.choice(RESULTS)
             amount, currency = (None, None) if result == "no_information" else self.money()
-            self.rows["outcomes"].append({
-                "case_id": case_id, "asset_uid": rng.choice(assets) if assets else None,
-                "props": {"id": self.uid(), "case_id": case_id,
-                          "country": rng.choice(countries), "result": result,
-                          "value_amount": amount, "value_currency": currency,
-                          "reported_on": sent.date() + timedelta(days=rng.randint(0, 120)),
-                          "recorded_at": sent, "recorded_by": "bench"},
-            })  # fmt: skip
-
-
-def batches(rows: list[Row], size: int = BATCH) -> Iterator[list[Row]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
-
-
-def write(driver: neo4j.Driver, database: str | None, data: DataSet) -> None:
-    for kind, statement in WRITES.items():
-        for batch in batches(data.rows[kind]):
-            driver.execute_query(statement, rows=batch, database_=database)
-        print(f"  wrote {len(data.rows[kind]):>7} {kind}", flush=True)
-
-
-def delete(driver: neo4j.Driver, database: str | None, prefix: str) -> None:
-    """Everything of the data set, a few hundred cases per transaction."""
-    while True:
-        records, _, _ = driver.execute_query(
-            """
-            MATCH (c:Case) WHERE c.id STARTS WITH $prefix
-            WITH c LIMIT 200
-            OPTIONAL MATCH (c)-[:HAS_DECISION|HAS_ASSET|DISSEMINATED_AS|HAS_OUTCOME]->(n)
-            WITH c, collect(n) AS nodes
-            FOREACH (n IN nodes | DETACH DELETE n)
-            DETACH DELETE c
-            RETURN count(*) AS n
-            """,
-            prefix=prefix,
-            database_=database,
-        )
-        if not records or records[0]["n"] == 0:
-            return
+            asset_uid = rng.choice(assets) if assets else None
+            self.graph.outcome(
+                case_id, self.uid(), country=rng.choice(countries), result=result,
+                asset_uid=asset_uid, amount=amount, currency=currency,
+                reported_on=sent.date() + timedelta(days=rng.randint(0, 120)),
+                recorded_at=sent, by="bench",
+            )  # fmt: skip
 
 
 # --- Timing ---------------------------------------------------------------------------------------
@@ -322,13 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     database = settings.neo4j_database
     prefix = f"bench-stats-{secrets.token_hex(4)}-"
     try:
-        records, _, _ = driver.execute_query(
-            "MATCH (k:Country) WHERE k.participant = true AND k.code <> 'NL' "
-            "RETURN k.code AS code ORDER BY code",
-            database_=database,
-            routing_=neo4j.RoutingControl.READ,
-        )
-        countries = [r["code"] for r in records]
+        countries = stats_graph.recipients(driver, database)
         if len(countries) < 2:
             print("the graph has no participating countries: run `flask --app wsgi graph init`")
             return 1
@@ -346,7 +269,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             flush=True,
         )
         start = time.perf_counter()
-        write(driver, database, data)
+        stats_graph.write(
+            driver,
+            database,
+            data.graph,
+            on_written=lambda kind, n: print(f"  wrote {n:>7} {kind}", flush=True),
+        )
         print(f"  written in {time.perf_counter() - start:.1f} s", flush=True)
         records, _, _ = driver.execute_query(
             """
@@ -397,7 +325,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             bounds = stats.period_bounds(date(YEAR, 1, 1), date(YEAR, 12, 31))
             profile(driver, database, *bounds)
     finally:
-        delete(driver, database, prefix)
+        stats_graph.delete(driver, database, prefix)
         driver.close()
     return 0
 
