@@ -2,15 +2,15 @@
 
     .venv/bin/python bench/stats.py [--cases 10000] [--outcomes 100000] [--repeat 7] [--seed N]
 
-Builds a synthetic data set with UNWIND batches of raw Cypher, shaped as docs/graph-model.md
-describes the graph: N cases across FIOD, OM and POLITIE with assets, decisions (returns,
-rejections, single and four-eyes approvals), KEPT_OUT relationships, notices (a notice is one
-Notice SENT_TO every participant but the Netherlands, a diffusion one Notice per chosen
-country) and M outcomes reported by the countries that received the case. The recipients are
-the participating countries already in the graph (51 with the Netherlands after
-`flask --app wsgi graph init`). Every case is created in 1066, a year no real case uses, and
-every case id starts with `bench-stats-<random>-`: the statistics of that window see exactly
-this data set, and all of it is deleted at the end, also after an error.
+Builds a synthetic data set with UNWIND batches of raw Cypher (tests/support/stats_graph.py, the
+writer of the statistics tests too), shaped as docs/graph-model.md describes the graph: N cases
+across FIOD, OM and POLITIE with assets, decisions (returns, rejections, single and four-eyes
+approvals), KEPT_OUT relationships, notices (a notice is one Notice SENT_TO every participant but
+the Netherlands, a diffusion one Notice per chosen country) and M outcomes reported by the
+countries that received the case. The recipients are the participating countries already in the
+graph (51 with the Netherlands after `flask --app wsgi graph init`). Every case is created in 1066,
+a year no real case uses, and every case id starts with `bench-stats-<random>-`: the statistics of
+that window see exactly this data set, and all of it is deleted at the end, also after an error.
 
 Then, in the same run and against the same database, it times after one warm-up each:
 
@@ -30,34 +30,27 @@ with IF NOT EXISTS before timing, so the figure reflects it.
 
 from __future__ import annotations
 
-import argparse
-import logging
-import os
 import random
 import secrets
 import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import support  # puts the project root on sys.path: before any of the project's imports
 
+# isort: split
 import neo4j
 
 import graph.repositories.stats as queries
 from api.stats.report import render_report
-from graph.driver import make_driver
 from graph.repositories.stats import read_stats
 from silver.domain.projection import ASSET_LABELS
 from silver.domain.stats.export import PilotStatistics, to_json
 from silver.domain.stats.rates import default_rates
-from silver.infra.config import Settings, load_settings
 from silver.services import stats
 from tests.support import stats_graph
 
@@ -195,16 +188,6 @@ class DataSet:
 # --- Timing ---------------------------------------------------------------------------------------
 
 
-def timed(repeat: int, run: Callable[[], Any]) -> list[float]:
-    run()
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
 def profile(driver: neo4j.Driver, database: str | None, start: datetime, end: datetime) -> None:
     """Database hits and rows of every statistics query (PROFILE), biggest first."""
     params = {"start": start, "end": end, "now": datetime.now(UTC), "requester": "NL",
@@ -235,98 +218,95 @@ def total_hits(plan: dict[str, Any]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = support.parser(__doc__)
     parser.add_argument("--cases", type=int, default=10_000, help="cases (default 10000)")
     parser.add_argument("--outcomes", type=int, default=100_000, help="outcomes (default 100000)")
     parser.add_argument("--repeat", type=int, default=7, help="timed runs of each (default 7)")
-    parser.add_argument("--seed", type=int, default=None, help="random seed (default: random)")
     parser.add_argument("--profile", action="store_true", help="PROFILE every query as well")
     args = parser.parse_args(argv)
     if args.cases < 1 or args.outcomes < 0 or args.repeat < 1:
         parser.error("--cases and --repeat must be at least 1, --outcomes at least 0")
 
-    logging.basicConfig(level=logging.WARNING)
-    settings: Settings = load_settings()
-    driver = make_driver(settings)
-    database = settings.neo4j_database
     prefix = f"bench-stats-{secrets.token_hex(4)}-"
-    try:
-        countries = stats_graph.recipients(driver, database)
-        if len(countries) < 2:
-            print("the graph has no participating countries: run `flask --app wsgi graph init`")
-            return 1
-        for statement in INDEXES:
-            driver.execute_query(statement, database_=database)
-        driver.execute_query("CALL db.awaitIndexes(300)", database_=database)
+    with support.services() as (_app, svc):
+        settings, driver = svc.settings, svc.driver
+        database = settings.neo4j_database
+        try:
+            countries = stats_graph.recipients(driver, database)
+            if len(countries) < 2:
+                print("the graph has no participating countries: run `flask --app wsgi graph init`")
+                return 1
+            for statement in INDEXES:
+                driver.execute_query(statement, database_=database)
+            driver.execute_query("CALL db.awaitIndexes(300)", database_=database)
 
-        data = DataSet(random.Random(args.seed), prefix, countries)
-        data.build(args.cases, args.outcomes)
-        print(
-            f"stats benchmark: {args.cases} cases, {len(countries) + 1} countries "
-            f"({len(countries)} recipients), {len(data.rows['outcomes'])} outcomes in "
-            f"{YEAR}; Neo4j {settings.neo4j_uri}; {os.cpu_count()} CPUs, load average "
-            f"{os.getloadavg()[0]:.1f}; prefix {prefix}",
-            flush=True,
-        )
-        start = time.perf_counter()
-        stats_graph.write(
-            driver,
-            database,
-            data.graph,
-            on_written=lambda kind, n: print(f"  wrote {n:>7} {kind}", flush=True),
-        )
-        print(f"  written in {time.perf_counter() - start:.1f} s", flush=True)
-        records, _, _ = driver.execute_query(
-            """
-            MATCH (c:Case) WHERE c.id STARTS WITH $prefix
-            RETURN count(c) AS cases,
-                   sum(COUNT { (c)-[:DISSEMINATED_AS]->(:Notice)-[:SENT_TO]->() }) AS sent_to,
-                   sum(COUNT { (c)-[:HAS_OUTCOME]->() }) AS outcomes
-            """,
-            prefix=prefix,
-            database_=database,
-        )
-        print(f"  in the graph: {records[0].data()}; all cases: ", end="")
-
-        def count_all() -> int:
-            rows, _, _ = driver.execute_query(
-                "MATCH (c:Case) RETURN count(c) AS n",
+            data = DataSet(random.Random(args.seed), prefix, countries)
+            data.build(args.cases, args.outcomes)
+            print(
+                f"stats benchmark: {args.cases} cases, {len(countries) + 1} countries "
+                f"({len(countries)} recipients), {len(data.rows['outcomes'])} outcomes in "
+                f"{YEAR}; Neo4j {settings.neo4j_uri}; {support.machine()}; prefix {prefix}",
+                flush=True,
+            )
+            start = time.perf_counter()
+            stats_graph.write(
+                driver,
+                database,
+                data.graph,
+                on_written=lambda kind, n: print(f"  wrote {n:>7} {kind}", flush=True),
+            )
+            print(f"  written in {time.perf_counter() - start:.1f} s", flush=True)
+            records, _, _ = driver.execute_query(
+                """
+                MATCH (c:Case) WHERE c.id STARTS WITH $prefix
+                RETURN count(c) AS cases,
+                       sum(COUNT { (c)-[:DISSEMINATED_AS]->(:Notice)-[:SENT_TO]->() }) AS sent_to,
+                       sum(COUNT { (c)-[:HAS_OUTCOME]->() }) AS outcomes
+                """,
+                prefix=prefix,
                 database_=database,
-                routing_=neo4j.RoutingControl.READ,
             )
-            return int(rows[0]["n"])
+            print(f"  in the graph: {records[0].data()}; all cases: ", end="")
 
-        print(count_all(), flush=True)
-        reader = partial(read_stats, driver, database)
+            def count_all() -> int:
+                rows, _, _ = driver.execute_query(
+                    "MATCH (c:Case) RETURN count(c) AS n",
+                    database_=database,
+                    routing_=neo4j.RoutingControl.READ,
+                )
+                return int(rows[0]["n"])
 
-        def full(audience: str) -> PilotStatistics:
-            return stats.pilot_statistics(
-                reader,
-                period_from=date(YEAR, 1, 1),
-                period_to=date(YEAR, 12, 31),
-                audience=audience,
-                quota_limit=settings.quota,
-                suppress_below=settings.suppress_below,
-            )
+            print(count_all(), flush=True)
+            reader = partial(read_stats, driver, database)
 
-        check = full("internal").figures
-        assert check[("funnel", "total", "all", "proposed")] == args.cases
-        assert check[("asset_results", "total", "all", "outcomes")] == len(data.rows["outcomes"])
-        results = {
-            "count(c)": timed(args.repeat, count_all),
-            "stats internal": timed(args.repeat, lambda: full("internal")),
-            "stats public": timed(args.repeat, lambda: full("public")),
-            "report (html)": timed(
-                max(1, args.repeat // 2), lambda: render_report(to_json(full("public")))
-            ),
-        }
-        print_table(results)
-        if args.profile:
-            bounds = stats.period_bounds(date(YEAR, 1, 1), date(YEAR, 12, 31))
-            profile(driver, database, *bounds)
-    finally:
-        stats_graph.delete(driver, database, prefix)
-        driver.close()
+            def full(audience: str) -> PilotStatistics:
+                return stats.pilot_statistics(
+                    reader,
+                    period_from=date(YEAR, 1, 1),
+                    period_to=date(YEAR, 12, 31),
+                    audience=audience,
+                    quota_limit=settings.quota,
+                    suppress_below=settings.suppress_below,
+                )
+
+            check = full("internal").figures
+            assert check[("funnel", "total", "all", "proposed")] == args.cases
+            outcomes = check[("asset_results", "total", "all", "outcomes")]
+            assert outcomes == len(data.rows["outcomes"])
+            results = {
+                "count(c)": support.timed(count_all, args.repeat),
+                "stats internal": support.timed(lambda: full("internal"), args.repeat),
+                "stats public": support.timed(lambda: full("public"), args.repeat),
+                "report (html)": support.timed(
+                    lambda: render_report(to_json(full("public"))), max(1, args.repeat // 2)
+                ),
+            }
+            print_table(results)
+            if args.profile:
+                bounds = stats.period_bounds(date(YEAR, 1, 1), date(YEAR, 12, 31))
+                profile(driver, database, *bounds)
+        finally:
+            stats_graph.delete(driver, database, prefix)
     return 0
 
 
