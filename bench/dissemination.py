@@ -106,7 +106,8 @@ AGENCY = "FIOD"
 EU_PARTICIPANTS = ("BE", "ES", "FR", "IT", "PT", "SE", "PL", "EE", "LV", "HU", "MT")
 INSTRUMENT = "diffusion"
 APP_ENV = {"SILVER_QUOTA": "100000000", "SILVER_RETRY_INTERVALS": "0,0,0"}
-QUIET = (*support.QUIET, "rq", "silver")
+# rq, the services (silver.*) and the jobs (worker.jobs) each log a line per job at INFO.
+QUIET = (*support.QUIET, "rq", "silver", "worker")
 
 
 # --- Setup: approved cases with queued Notices ------------------------------------------------
