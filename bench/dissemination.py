@@ -76,6 +76,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Final
 
 import support  # puts the project root on sys.path: before any of the project's imports
 from support import VIN_CHARS, Body
@@ -104,7 +105,7 @@ from worker import jobs
 AGENCY = "FIOD"
 # EU members among the participants: no third-country transfer basis to confirm.
 EU_PARTICIPANTS = ("BE", "ES", "FR", "IT", "PT", "SE", "PL", "EE", "LV", "HU", "MT")
-INSTRUMENT = "diffusion"
+INSTRUMENT: Final = "diffusion"
 APP_ENV = {"SILVER_QUOTA": "100000000", "SILVER_RETRY_INTERVALS": "0,0,0"}
 # rq, the services (silver.*) and the jobs (worker.jobs) each log a line per job at INFO.
 QUIET = (*support.QUIET, "rq", "silver", "worker")

@@ -38,7 +38,7 @@ import statistics
 import string
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import support  # puts the project root on sys.path: before any of the project's imports
@@ -225,7 +225,7 @@ ASSET_MIX = [
 
 
 class CaseBuilder:
-    def __init__(self, rng: random.Random, participants: Sequence[str]) -> None:
+    def __init__(self, rng: random.Random, participants: Iterable[str]) -> None:
         self.rng = rng
         self.participants = sorted(set(participants) - {"NL"})
 
