@@ -61,15 +61,12 @@ Caveats:
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import cProfile
 import json
-import logging
 import os
 import pstats
 import random
-import secrets
 import string
 import sys
 import tempfile
@@ -79,16 +76,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Final
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-# bench/screening.py has the name of the `screening` package (which silver imports): keep this
-# directory off the path so `import screening` loads the package, never that file.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import support  # puts the project root on sys.path: before any of the project's imports
+from support import VIN_CHARS, Body
 
+# isort: split
 from rq import Queue, SimpleWorker, Worker
 from rq.job import Job
 
@@ -96,10 +89,9 @@ from api.cases.routes import validate_body
 from screening.decisions import DecisionRequest
 from silver.bootstrap import Silver as Services
 from silver.domain.users import User
-from silver.infra import queue
+from silver.infra import queue as job_queue
 from silver.infra.transport import OutboxTransport
 from silver.services import (
-    auth,
     case_store,
     demo,
     intake,
@@ -110,16 +102,14 @@ from silver.services import screening as screening_svc
 from silver.services.dissemination import MESSAGE_ROUND
 from tests.support.cases import case_body
 from tests.support.gateway import Gateway
-from wsgi import create_app
 
-Body = dict[str, Any]
 AGENCY = "FIOD"
 # EU members among the participants: no third-country transfer basis to confirm.
 EU_PARTICIPANTS = ("BE", "ES", "FR", "IT", "PT", "SE", "PL", "EE", "LV", "HU", "MT")
-VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
-INSTRUMENT = "diffusion"
+INSTRUMENT: Final = "diffusion"
 APP_ENV = {"SILVER_QUOTA": "100000000", "SILVER_RETRY_INTERVALS": "0,0,0"}
-QUIET = ("werkzeug", "neo4j", "rq", "silver")
+# rq, the services (silver.*) and the jobs (worker.jobs) each log a line per job at INFO.
+QUIET = (*support.QUIET, "rq", "silver", "worker")
 
 
 # --- Setup: approved cases with queued Notices ------------------------------------------------
@@ -310,7 +300,7 @@ def deliver_all(
         profiler.enable()
     cpu = time.process_time()
     start = time.perf_counter()
-    queue.enqueue_notices(svc.redis, svc.settings, notice_ids)
+    job_queue.enqueue_notices(svc.redis, svc.settings, notice_ids)
     enqueued = time.perf_counter()
     worker.work(burst=True, logging_level="WARNING")
     end = time.perf_counter()
@@ -459,17 +449,13 @@ def check_baseline(
 
 
 def delete_jobs(svc: Services, notice_ids: Sequence[str]) -> None:
-    found = Job.fetch_many([queue.notice_job_id(i) for i in notice_ids], connection=svc.redis)
+    found = Job.fetch_many([job_queue.notice_job_id(i) for i in notice_ids], connection=svc.redis)
     for job in found:
         if job is not None:
             job.delete()
 
 
 # --- Main ---------------------------------------------------------------------------------------
-
-
-def ratio(a: float, b: float) -> str:
-    return f"{a / b:.2f}x" if b else "n/a"
 
 
 def print_profile(mode: str, profiler: cProfile.Profile, top: int) -> None:
@@ -481,7 +467,7 @@ def print_profile(mode: str, profiler: cProfile.Profile, top: int) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = support.parser(__doc__)
     parser.add_argument(
         "--cases", type=int, default=100, help="approved cases per delivery mode (default 100)"
     )
@@ -489,7 +475,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--countries", type=int, default=10,
         help=f"recipients per case, the first K of {' '.join(EU_PARTICIPANTS)} (default 10)",
     )  # fmt: skip
-    parser.add_argument("--seed", type=int, default=None, help="random seed (default: random)")
     parser.add_argument(
         "--profile", choices=("outbox", "http"), default=None,
         help="run this mode's drain under cProfile and print the hot spots",
@@ -502,26 +487,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     countries = EU_PARTICIPANTS[: args.countries]
 
-    app = create_app({**os.environ, **APP_ENV})
-    for name in QUIET:
-        logging.getLogger(name).setLevel(logging.WARNING)
-    svc: Services = app.extensions["silver"]
     rng = random.Random(args.seed)
     check = Checks()
-    try:
+    with support.services({**os.environ, **APP_ENV}, QUIET) as (_app, svc):
         require_idle_queue(svc)
-        caseworker = auth.create_user(
-            f"bench-{secrets.token_hex(4)}", "caseworker", AGENCY, secrets.token_urlsafe(18),
-            svc.uow(),
-        )  # fmt: skip
-        screener = auth.create_user(
-            f"bench-{secrets.token_hex(4)}", "screener", None, secrets.token_urlsafe(18), svc.uow()
-        )
+        caseworker, _ = support.new_user(svc, "caseworker", AGENCY)
+        screener, _ = support.new_user(svc, "screener")
         total = args.cases * len(countries)
         print(
             f"dissemination benchmark: {args.cases} approved diffusions per mode to "
             f"{len(countries)} countries ({' '.join(countries)}) = {total} messages per mode; "
-            f"{os.cpu_count()} CPUs, Neo4j {svc.settings.neo4j_uri}, Redis "
+            f"{support.machine()}, Neo4j {svc.settings.neo4j_uri}, Redis "
             f"{svc.settings.redis_url}, users {caseworker.username} and {screener.username}",
             flush=True,
         )
@@ -568,8 +544,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="silver-bench-outbox-") as tmp:
             base = baseline(outbox_cases, svc, Path(tmp))
             check_baseline(svc, outbox_cases, Path(tmp), check)
-    finally:
-        svc.close()
 
     results = [outbox, http, base]
     if args.profile:
@@ -584,8 +558,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for r in (outbox, http):
         assert r.enqueue_seconds is not None
         print(
-            f"{r.mode.split()[0] + '/baseline':<16} messages/s {ratio(r.rate, base.rate)}, "
-            f"ms/message {ratio(r.ms_per_message, base.ms_per_message)} "
+            f"{r.mode.split()[0] + '/baseline':<16} messages/s {support.ratio(r.rate, base.rate)}, "
+            f"ms/message {support.ratio(r.ms_per_message, base.ms_per_message)} "
             f"(enqueueing took {r.enqueue_seconds:.2f} s of its {r.seconds:.2f} s)"
         )
     print(

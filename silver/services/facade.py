@@ -18,6 +18,8 @@ from screening.decisions import DecisionRequest
 from silver.domain.audit import ChainReport, verify_chain
 from silver.domain.cases import Case
 from silver.domain.ports import PurgeRow
+from silver.domain.stats.export import PilotStatistics
+from silver.domain.stats.rows import Reader
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import User
 from silver.infra.config import Settings
@@ -52,7 +54,7 @@ class Context:
     keys: Callable[[], KeyMaterial]
     enqueue_notices: Enqueue
     transport: Callable[[], Transport]
-    stats_reader: stats.Reader
+    stats_reader: Reader
 
 
 class Cases:
@@ -287,7 +289,7 @@ class Stats:
 
     def pilot(
         self, period_from: date | None, period_to: date | None, audience: str
-    ) -> stats.PilotStatistics:
+    ) -> PilotStatistics:
         settings = self._ctx.settings
         return stats.pilot_statistics(
             self._ctx.stats_reader,
