@@ -8,6 +8,7 @@ from typing import cast
 
 import neo4j
 
+from graph.repositories.quota import QUOTA_USED, TAKE_SLOT
 from graph.repositories.values import plain
 from silver.domain.ports import (
     CaseChanges,
@@ -125,8 +126,8 @@ class CaseRepository:
 
     def quota_used(self) -> int:
         """Notices and diffusions approved so far (each approval counts one)."""
-        record = self._tx.run("MATCH (q:QuotaCounter {id: 'pilot'}) RETURN q.used AS n").single()
-        return int(record["n"]) if record else 0
+        record = self._tx.run(QUOTA_USED).single()
+        return int(record["used"]) if record else 0
 
     def replace_projection(self, case_id: str, projection: Projection) -> None:
         """Drop the case's subjects and assets and write them again from the projection."""
@@ -265,16 +266,7 @@ class CaseRepository:
         """Count one notice or diffusion against the quota, atomically: the counter's write
         lock orders concurrent approvals, so two cannot both take the last slot. Returns the
         number used after this one, or None when the quota is used up."""
-        record = self._tx.run(
-            """
-            MERGE (q:QuotaCounter {id: 'pilot'}) ON CREATE SET q.used = 0
-            SET q._lock = true REMOVE q._lock
-            WITH q WHERE q.used < $limit
-            SET q.used = q.used + 1
-            RETURN q.used AS used
-            """,
-            limit=limit,
-        ).single()
+        record = self._tx.run(TAKE_SLOT, limit=limit).single()
         return int(record["used"]) if record else None
 
     def add_decision(self, row: DecisionRow) -> None:

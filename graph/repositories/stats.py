@@ -31,6 +31,7 @@ from typing import Any
 
 import neo4j
 
+from graph.repositories.quota import QUOTA_USED
 from silver.domain.cases import REQUESTER
 from silver.domain.stats.rows import StatsRows
 
@@ -230,12 +231,6 @@ CALL (c) {
 RETURN country, received, responded, days, overdue, count(*) AS pairs
 """
 )
-
-QUOTA_USED = """
-MATCH (c:Case)
-WHERE c.approved_at IS NOT NULL
-RETURN count(c) AS used
-"""
 
 PARTICIPANTS = """
 MATCH (k:Country)

@@ -51,14 +51,20 @@ WRITES = {
 }
 
 # Deletes a batch of a data set's cases with everything hanging off them.
+# Deleting an approved case gives its quota slot back, so a benchmark leaves the quota of the
+# database it ran against as it found it.
 DELETE = """
 MATCH (c:Case) WHERE c.id STARTS WITH $prefix
 WITH c LIMIT $limit
 OPTIONAL MATCH (c)-[:HAS_DECISION|HAS_ASSET|DISSEMINATED_AS|HAS_OUTCOME]->(n)
-WITH c, collect(n) AS nodes
+WITH c, collect(n) AS nodes, c.approved_at IS NOT NULL AS approved
 FOREACH (n IN nodes | DETACH DELETE n)
 DETACH DELETE c
-RETURN count(*) AS n
+WITH count(*) AS n, sum(CASE WHEN approved THEN 1 ELSE 0 END) AS freed
+OPTIONAL MATCH (q:QuotaCounter {id: 'pilot'})
+FOREACH (_ IN CASE WHEN q IS NULL OR freed = 0 THEN [] ELSE [1] END |
+    SET q.used = q.used - freed)
+RETURN n
 """
 
 RECIPIENTS = """
@@ -233,6 +239,12 @@ def batches(rows: list[Row], size: int = BATCH) -> Iterator[list[Row]]:
         yield rows[start : start + size]
 
 
+TAKE_QUOTA = """
+MERGE (q:QuotaCounter {id: 'pilot'}) ON CREATE SET q.used = 0
+SET q.used = q.used + $n
+"""
+
+
 def write(
     driver: neo4j.Driver,
     database: str | None,
@@ -247,6 +259,10 @@ def write(
             driver.execute_query(statement, rows=batch, database_=database)
         if on_written is not None:
             on_written(kind, len(graph.rows[kind]))
+    # Each approval takes a quota slot, as a screener's approval does (the counter is the one
+    # record of the quota used).
+    approved = sum(1 for case in graph.rows["cases"] if case.get("approved_at") is not None)
+    driver.execute_query(TAKE_QUOTA, n=approved, database_=database)
 
 
 def delete(driver: neo4j.Driver, database: str | None, prefix: str, limit: int = 200) -> None:
