@@ -279,7 +279,7 @@ def environment(**values: str) -> Iterator[None]:
 
 
 def require_idle_queue(svc: Services) -> Queue:
-    queue = Queue(svc.settings.queue_name, connection=svc.redis)
+    queue = job_queue.queue_for(svc.redis, svc.settings)
     workers = Worker.all(queue=queue)
     if queue.count or workers:
         raise SystemExit(
@@ -295,7 +295,7 @@ def deliver_all(
 ) -> Result:
     """Enqueue every Notice and drain the queue with an in-process burst SimpleWorker."""
     queue = require_idle_queue(svc)
-    worker = SimpleWorker([queue], connection=svc.redis)
+    worker = SimpleWorker([queue], connection=svc.redis, serializer=job_queue.SERIALIZER)
     if profiler is not None:
         profiler.enable()
     cpu = time.process_time()
@@ -449,7 +449,11 @@ def check_baseline(
 
 
 def delete_jobs(svc: Services, notice_ids: Sequence[str]) -> None:
-    found = Job.fetch_many([job_queue.notice_job_id(i) for i in notice_ids], connection=svc.redis)
+    found = Job.fetch_many(
+        [job_queue.notice_job_id(i) for i in notice_ids],
+        connection=svc.redis,
+        serializer=job_queue.SERIALIZER,
+    )
     for job in found:
         if job is not None:
             job.delete()

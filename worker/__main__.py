@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from rq import Queue, Worker
+from rq import Worker
 
 from silver.bootstrap import bootstrap
 from silver.infra import queue
@@ -29,7 +29,9 @@ def main() -> None:
     # The parent's driver is not used across the fork: each work horse bootstraps its own.
     silver.driver.close()
     worker = Worker(
-        [Queue(silver.settings.queue_name, connection=silver.redis)], connection=silver.redis
+        [queue.queue_for(silver.redis, silver.settings)],
+        connection=silver.redis,
+        serializer=queue.SERIALIZER,
     )
     worker.work(with_scheduler=True)
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from rq import Queue, SimpleWorker
+from rq import SimpleWorker
 
 from silver.bootstrap import Silver as Services
 from silver.infra import queue
@@ -32,8 +32,8 @@ from wsgi import create_app
 
 def run_jobs(svc: Services) -> None:
     """Run every queued job in this process, retries included, until the queue is empty."""
-    queue = Queue(svc.settings.queue_name, connection=svc.redis)
-    SimpleWorker([queue], connection=svc.redis).work(burst=True)
+    jobs_queue = queue.queue_for(svc.redis, svc.settings)
+    SimpleWorker([jobs_queue], connection=svc.redis, serializer=queue.SERIALIZER).work(burst=True)
 
 
 @pytest.fixture

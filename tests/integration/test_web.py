@@ -15,12 +15,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from rq import Queue, SimpleWorker
+from rq import SimpleWorker
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
 from api.cases.routes import validate_body
 from silver.bootstrap import Silver as Services
+from silver.infra import queue as job_queue
 from silver.services import auth
 from tests.integration.conftest import PASSWORD, Login
 from tests.support.cases import case_body, nl_iban
@@ -102,8 +103,8 @@ def field_error(response: TestResponse, field: str) -> str:
 
 
 def run_jobs(svc: Services) -> None:
-    queue = Queue(svc.settings.queue_name, connection=svc.redis)
-    SimpleWorker([queue], connection=svc.redis).work(burst=True)
+    queue = job_queue.queue_for(svc.redis, svc.settings)
+    SimpleWorker([queue], connection=svc.redis, serializer=job_queue.SERIALIZER).work(burst=True)
 
 
 def case_form_data(**overrides: Any) -> dict[str, Any]:
