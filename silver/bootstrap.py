@@ -26,7 +26,7 @@ from graph.uow import Neo4jUnitOfWork
 from silver.infra import queue
 from silver.infra.config import Settings, load_settings
 from silver.infra.keys import KeyMaterial, load_keys
-from silver.infra.transport import Transport, make_transport
+from silver.infra.transport import GatewayTLS, Transport, make_transport
 from silver.services.facade import Context, Services
 
 
@@ -71,7 +71,11 @@ class Silver:
     def transport(self) -> Transport:
         s = self.settings
         return make_transport(
-            s.transport, s.outbox_dir, s.gateway_url, timeout=s.gateway_timeout_seconds
+            s.transport,
+            s.outbox_dir,
+            s.gateway_url,
+            timeout=s.gateway_timeout_seconds,
+            tls=GatewayTLS(s.gateway_client_cert, s.gateway_client_key, s.gateway_ca),
         )
 
     def init_graph(self) -> tuple[int, int]:
