@@ -1,8 +1,9 @@
-"""The command line: `flask --app wsgi users|graph|audit|keys|demo|messages|retention ...`."""
+"""The command line: `flask --app wsgi users|graph|audit|keys|demo|messages|retention|outbox`."""
 
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -194,7 +195,42 @@ def retention_purge(dry_run: bool) -> None:
     click.echo(f"{len(due)} case(s) due; retention {retention.policy.days} days after closure")
 
 
+outbox_cli = AppGroup("outbox", help="The signed messages in var/outbox (plaintext).")
+
+
+@outbox_cli.command("prune")
+@click.option(
+    "--older-than",
+    "days",
+    required=True,
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="Remove delivered messages sent more than DAYS days ago.",
+)
+def outbox_prune(days: int) -> None:
+    """Remove the files of messages delivered (sent or acknowledged) more than DAYS days ago,
+    and of erased cases. A message still queued or failed keeps its file: a retry sends it."""
+    from silver.services.case_store import utcnow
+
+    report = services().retention.prune_outbox(timedelta(days=days), utcnow())
+    click.echo(
+        f"removed {report.removed_delivered} delivered message(s) older than {days} day(s) "
+        f"and {report.removed_erased} of erased cases; kept {report.kept} "
+        "(queued, failed or recent)"
+        + (f"; {report.unknown} file(s) unknown to the graph left alone" if report.unknown else "")
+    )
+
+
 def register_cli(app: Flask) -> None:
-    groups = (users_cli, graph_cli, audit_cli, keys_cli, demo_cli, messages_cli, retention_cli)
+    groups = (
+        users_cli,
+        graph_cli,
+        audit_cli,
+        keys_cli,
+        demo_cli,
+        messages_cli,
+        retention_cli,
+        outbox_cli,
+    )
     for group in groups:
         app.cli.add_command(group)

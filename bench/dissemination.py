@@ -163,7 +163,9 @@ def check_screening(svc: Services, case_id: str, countries: Sequence[str]) -> st
     """The stored screening of a case must let a single screener approve without any warning."""
     with svc.uow() as uow:
         row = case_store.load(uow, case_id)
-    result = json.loads(row["screening"])
+    result = screening_svc.stored_result(row, svc.keys)
+    if result is None:
+        raise SystemExit(f"case {case_id} has no stored screening of its current version")
     findings = [f"{f['rule']} ({f['severity']})" for f in result["findings"]]
     if any(f["severity"] in ("warn", "block") for f in result["findings"]):
         raise SystemExit(f"the benchmark case draws warnings or blocks: {', '.join(findings)}")
@@ -207,7 +209,9 @@ def approve_cases(
     rng: random.Random,
 ) -> tuple[list[Approved], str]:
     settings = svc.settings
-    hook = screening_svc.screen_on_submit(settings.quota, settings.penalty_threshold_years)
+    hook = screening_svc.screen_on_submit(
+        settings.quota, settings.penalty_threshold_years, svc.keys
+    )
     request = DecisionRequest(
         decision="approve",
         instrument=INSTRUMENT,

@@ -11,6 +11,7 @@ instead; nothing else changes.
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from silver.infra.config import Settings, load_settings
 from silver.infra.keys import KeyMaterial, load_keys
 from silver.infra.transport import GatewayTLS, Transport, make_transport
 from silver.services.facade import Context, Services
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -79,9 +82,14 @@ class Silver:
         )
 
     def init_graph(self) -> tuple[int, int]:
-        """Constraints, indexes and the country seed (idempotent): (statements, seeded)."""
+        """Constraints, indexes and the country seed (idempotent): (statements, seeded).
+        Also seals any screening result an older version left in the clear."""
         statements = init_schema(self.driver, self.settings.neo4j_database)
-        return statements, self.services.countries.seed()
+        seeded = self.services.countries.seed()
+        sealed = self.services.cases.seal_clear_screenings()
+        if sealed:
+            log.info("sealed %d screening results stored in the clear", sealed)
+        return statements, seeded
 
     def health(self) -> dict[str, str]:
         """'ok' or 'down' for each dependency."""

@@ -24,7 +24,7 @@ from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import User
 from silver.infra.config import Settings
 from silver.infra.keys import KeyMaterial, add_master_key
-from silver.infra.transport import Transport
+from silver.infra.transport import OutboxTransport, Transport
 from silver.services import (
     audit,
     auth,
@@ -34,6 +34,7 @@ from silver.services import (
     dissemination,
     intake,
     keys,
+    outbox,
     outcomes,
     retention,
     screening,
@@ -88,16 +89,24 @@ class Cases:
     def submit(self, case_id: str, version: int | None, user: User) -> Case:
         """Submit for screening; the screening runs and is stored in the same transaction."""
         settings = self._ctx.settings
+        keys = self._ctx.keys()
         return intake.submit_case(
             case_id,
             version,
             user,
             self._ctx.uow(),
-            self._ctx.keys(),
+            keys,
             on_submitted=screening.screen_on_submit(
-                settings.quota, settings.penalty_threshold_years
+                settings.quota, settings.penalty_threshold_years, keys
             ),
         )
+
+    def seal_clear_screenings(self) -> int:
+        """Seal every screening result an older version stored in the clear."""
+        total = 0
+        while done := screening.seal_clear_results(self._ctx.uow(), self._ctx.keys):
+            total += done
+        return total
 
     def close(self, case_id: str, user: User) -> Case:
         return intake.close_case(case_id, user, self._ctx.uow(), self._ctx.keys())
@@ -280,7 +289,16 @@ class Retention:
         return retention.due_cases(self._ctx.uow(), self.policy, now)
 
     def purge(self, case_id: str, now: datetime) -> str:
-        return retention.purge_case(case_id, self._ctx.uow(), self.policy, now)
+        return retention.purge_case(
+            case_id, self._ctx.uow(), self.policy, now, outbox=self.outbox_files()
+        )
+
+    def outbox_files(self) -> OutboxTransport:
+        return OutboxTransport(self._ctx.settings.outbox_dir)
+
+    def prune_outbox(self, older_than: timedelta, now: datetime) -> outbox.PruneReport:
+        """Delete delivered messages older than `older_than` (and any of erased cases)."""
+        return outbox.prune(self.outbox_files(), self._ctx.uow, older_than, now)
 
 
 class Stats:
