@@ -66,8 +66,15 @@ audit_cli = AppGroup("audit", help="The audit trail.")
 
 @audit_cli.command("verify")
 def audit_verify() -> None:
-    """Check the hash chain of every audit event."""
-    report = services().audit.verify()
+    """Check the keyed chain of every audit event, and that no event recorded in the witness
+    file (var/audit/head) is missing or different."""
+    try:
+        report = services().audit.verify()
+    except SilverError as exc:
+        _fail(exc)
+        return
+    for note in report.notes:
+        click.echo(f"note: {note}")
     if report.ok:
         click.echo(f"audit chain intact: {report.checked} events")
         return

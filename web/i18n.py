@@ -411,8 +411,11 @@ NL: dict[str, str] = {
     "Too many requests": "Te veel pogingen",
     "Method Not Allowed": "Methode niet toegestaan",
     "unknown username or wrong password": "onbekende gebruikersnaam of onjuist wachtwoord",
-    "too many failed logins: the account is locked for a while": (
-        "te veel mislukte pogingen: het account is een tijd geblokkeerd"
+    "Too many login attempts. Try again later (see Retry-After).": (
+        "Te veel inlogpogingen. Probeer het later opnieuw."
+    ),
+    "Too many refused requests from this address. Try again later.": (
+        "Te veel geweigerde verzoeken vanaf dit adres. Probeer het later opnieuw."
     ),
     "IBAN": "IBAN",
     "Account number": "Rekeningnummer",

@@ -280,8 +280,35 @@ class UserRepository(Protocol):
 
 class AuditRepository(Protocol):
     def append(self, event: AuditEvent) -> StoredEvent: ...
+    def head(self) -> tuple[int, str] | None: ...
     def page(self, case_id: str | None, skip: int, limit: int) -> tuple[list[StoredEvent], int]: ...
     def iterate_all(self, batch: int = 5000) -> Iterator[StoredEvent]: ...
+
+
+class LoginThrottle(Protocol):
+    """Failed logins per username, for any username: one that exists and one that does not
+    are counted and locked alike, so a lockout does not tell which usernames exist."""
+
+    def locked_for(self, username: str, now: datetime) -> int:
+        """Seconds the username stays locked; 0 when it is not locked."""
+        ...
+
+    def failed(
+        self, username: str, now: datetime, threshold: int, lock_seconds: int
+    ) -> datetime | None:
+        """Count a failed login; the end of the lock when this failure starts one."""
+        ...
+
+    def succeeded(self, username: str) -> None: ...
+
+
+class AuditWitness(Protocol):
+    """Where the chain's head is recorded outside the graph, after each commit."""
+
+    @property
+    def name(self) -> str: ...
+    def record(self, events: Sequence[StoredEvent]) -> None: ...
+    def witnessed(self) -> list[tuple[int, str]] | None: ...
 
 
 class KeyringRepository(Protocol):

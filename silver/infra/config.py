@@ -43,14 +43,14 @@ class Settings:
     env: str
     neo4j_uri: str
     neo4j_user: str
-    neo4j_password: str
+    neo4j_password: str = field(repr=False)
     neo4j_database: str | None
     neo4j_is_local: bool
-    redis_url: str
+    redis_url: str = field(repr=False)
     redis_is_local: bool
-    master_key: str | None
-    index_key: str | None
-    signing_key: str | None
+    master_key: str | None = field(repr=False)
+    index_key: str | None = field(repr=False)
+    signing_key: str | None = field(repr=False)
     transport: str
     gateway_url: str | None
     quota: int
@@ -68,8 +68,8 @@ class Settings:
     retention_days: int = 5 * 365
     queue_name: str = "silver"
     max_body_bytes: int = 1024 * 1024
-    secret_key: str | None = None
-    audit_key: str | None = None
+    secret_key: str | None = field(default=None, repr=False)
+    audit_key: str | None = field(default=None, repr=False)
     cookie_secure: str = "auto"
     gateway_client_cert: Path | None = None
     gateway_client_key: Path | None = None

@@ -15,9 +15,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from screening.decisions import DecisionRequest
-from silver.domain.audit import ChainReport, verify_chain
+from silver.domain.audit import AuditChain, ChainReport
 from silver.domain.cases import Case
-from silver.domain.ports import PurgeRow
+from silver.domain.errors import ConfigError
+from silver.domain.ports import AuditWitness, LoginThrottle, PurgeRow
 from silver.domain.stats.export import PilotStatistics
 from silver.domain.stats.rows import Reader
 from silver.domain.uow import AbstractUnitOfWork
@@ -56,6 +57,9 @@ class Context:
     enqueue_notices: Enqueue
     transport: Callable[[], Transport]
     stats_reader: Reader
+    audit_chain: Callable[[], AuditChain] | None = None
+    audit_witness: AuditWitness | None = None
+    login_throttle: LoginThrottle | None = None
 
 
 class Cases:
@@ -244,15 +248,22 @@ class Users:
     def all(self, actor: User) -> list[User]:
         return auth.list_users(actor, self._ctx.uow())
 
-    def issue_token(self, username: str, password: str) -> auth.IssuedToken:
+    def issue_token(
+        self, username: str, password: str, client: str | None = None
+    ) -> auth.IssuedToken:
+        """A token for a correct password; `client` (the caller's address) is audited."""
         settings = self._ctx.settings
+        if self._ctx.login_throttle is None:
+            raise ConfigError("no login throttle is configured")
         return auth.issue_token(
             username,
             password,
             self._ctx.uow(),
+            throttle=self._ctx.login_throttle,
             ttl_seconds=settings.token_ttl_seconds,
             lockout_threshold=settings.lockout_threshold,
             lockout_seconds=settings.lockout_seconds,
+            client=client,
         )
 
     def authenticate(self, token: str) -> User:
@@ -271,9 +282,35 @@ class Audit:
     ) -> tuple[list[dict[str, Any]], int]:
         return audit.trail(user, case, page, page_size, self._ctx.uow())
 
+    def refused(
+        self,
+        actor: str,
+        request: str,
+        status: int,
+        reason: str,
+        client: str | None,
+        case_id: str | None = None,
+    ) -> None:
+        """Record a refused request (403, 404, or 401 for an invalid token)."""
+        audit.record_refusal(
+            self._ctx.uow(), actor, request, status, reason, client, case_id, utcnow()
+        )
+
     def verify(self) -> ChainReport:
+        """The whole chain, against the witness file and the head node (both read first: see
+        AuditChain.verify)."""
+        if self._ctx.audit_chain is None:
+            raise ConfigError("no audit key is configured")
+        chain, witness = self._ctx.audit_chain(), self._ctx.audit_witness
         with self._ctx.uow() as uow:
-            return verify_chain(uow.audit.iterate_all())
+            head = uow.audit.head()
+            witnessed = witness.witnessed() if witness is not None else None
+            return chain.verify(
+                uow.audit.iterate_all(),
+                witnessed=witnessed,
+                head=head,
+                witness_name=witness.name if witness is not None else "the witness file",
+            )
 
 
 class Retention:

@@ -15,7 +15,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any
 
-from silver.domain.audit import GENESIS, AuditEvent, StoredEvent, event_hash
+from silver.domain.audit import GENESIS, AuditChain, AuditEvent, StoredEvent
 from silver.domain.ports import (
     CaseChanges,
     CaseGraphRows,
@@ -163,16 +163,21 @@ class FakeCountryRepository:
         return copy.deepcopy(row) if row is not None else None
 
 
+AUDIT_CHAIN = AuditChain(b"fake-audit-key-for-the-unit-tests")
+
+
 class FakeAuditRepository:
     def __init__(self, store: FakeStore) -> None:
         self._s = store
 
     def append(self, event: AuditEvent) -> StoredEvent:
         prev = self._s.audit[-1].hash if self._s.audit else GENESIS
-        seq = len(self._s.audit) + 1
-        stored = StoredEvent(seq, prev, event_hash(seq, prev, event), event)
+        stored = AUDIT_CHAIN.link(len(self._s.audit) + 1, prev, event)
         self._s.audit.append(stored)
         return stored
+
+    def head(self) -> tuple[int, str] | None:
+        return (self._s.audit[-1].seq, self._s.audit[-1].hash) if self._s.audit else None
 
 
 class FakeUnitOfWork(AbstractUnitOfWork):
