@@ -19,7 +19,8 @@ What is guaranteed, precisely:
 - Truncation, i.e. deleting the last events (and setting the chain's head node back, so that
   the graph is consistent again), is caught by the *witness*: after each transaction that
   appended events commits, and before the request that wrote them answers, the process appends
-  `seq mac` lines to a file outside Neo4j (`var/audit/head`; see silver/infra/audit_head.py).
+  `seq mac` lines to a file outside Neo4j (`var/audit/head`; see silver/infra/audit_head.py,
+  also for what a crash of the whole machine may cost).
   The file is only ever written after a commit, so every line names an event that exists in an
   intact chain: `verify` requires each witnessed event to be in the chain with the same MAC,
   with no tolerance at all. One missing event, or one cut back and written again, fails it.

@@ -6,10 +6,14 @@ deleted) from an intact one: every line names an event that must be in the chain
 MAC (see silver/domain/audit.py for the guarantee).
 
 Several processes append at once (gunicorn workers, the rq worker, the CLI), so each batch of
-lines is one `write` on a file opened with O_APPEND, under an exclusive `flock`, and fsynced
-before the request that wrote the events answers: lines of different processes never mix, and
-none is lost by a crash after the answer. Lines may be out of order (two commits finishing in
-either order); `verify` does not mind. One line is about 70 bytes: a million events, 70 MB.
+lines is one `write` on a file opened with O_APPEND, under an exclusive `flock`, before the
+request that wrote the events answers: lines of different processes never mix, and a line
+written survives any crash of its process. It is not fsynced (that would add milliseconds to
+every audited request): a crash of the whole machine may lose the lines of its last seconds,
+which then count as not yet witnessed (never as missing events: Neo4j made the events durable
+before their lines were written), and may leave the last line torn, which `witnessed` ignores.
+Lines may be out of order (two commits finishing in either order); `verify` does not mind.
+One line is about 70 bytes: a million events, 70 MB.
 
 All processes that append must share this file (one host, or a shared file system with
 working `flock`); a process with a file of its own witnesses only its own events.
@@ -47,19 +51,20 @@ class HeadFile:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
-            os.fsync(fd)
         finally:
             os.close(fd)  # releases the lock
 
     def witnessed(self) -> list[tuple[int, str]] | None:
-        """Every (seq, mac) line; None when there is no file. A line that does not parse is
-        returned as seq -1, so verification fails on it rather than skipping it."""
+        """Every (seq, mac) line; None when there is no file. A last line without its newline
+        was never written whole (a crash mid-write) and is left out; any other line that does
+        not parse is returned as seq -1, so verification fails on it rather than skipping it."""
         try:
             text = self.path.read_text(encoding="ascii", errors="replace")
         except FileNotFoundError:
             return None
+        complete = text[: text.rfind("\n") + 1]
         out: list[tuple[int, str]] = []
-        for line in text.splitlines():
+        for line in complete.splitlines():
             if not line:
                 continue
             match = _LINE.fullmatch(line)

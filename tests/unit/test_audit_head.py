@@ -49,3 +49,9 @@ def test_a_line_that_does_not_parse_is_kept_for_verify_to_refuse(tmp_path: Path)
     path = tmp_path / "head"
     path.write_text("1 " + "a" * 64 + "\nrubbish\n")
     assert HeadFile(path).witnessed() == [(1, "a" * 64), (-1, "rubbish")]
+
+
+def test_a_last_line_torn_by_a_crash_was_never_written(tmp_path: Path) -> None:
+    path = tmp_path / "head"
+    path.write_text("1 " + "a" * 64 + "\n2 " + "b" * 20)
+    assert HeadFile(path).witnessed() == [(1, "a" * 64)]
