@@ -38,6 +38,7 @@ from stdnum import isin as _stdnum_isin
 from stdnum import numdb
 from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.iso7064 import mod_97_10
+from stdnum.nl import bsn as _stdnum_bsn
 from stdnum.util import get_cc_module
 
 from silver.domain import crypto_addresses
@@ -478,10 +479,11 @@ _BSN = re.compile(r"[0-9]{9}")
 def is_bsn(digits: str) -> bool:
     """Whether ``digits`` is a Dutch citizen service number (BSN).
 
-    Exactly 9 ASCII digits, no separators, not all zero, passing the eleven test:
-    ``9*d1 + 8*d2 + ... + 2*d8 - 1*d9`` is divisible by 11.
+    Exactly 9 ASCII digits, no separators, not all zero, passing the eleven test
+    (``9*d1 + 8*d2 + ... + 2*d8 - 1*d9`` divisible by 11: python-stdnum's ``nl.bsn``, the one
+    definition of the test in Silver). The format is checked here first because stdnum is more
+    lenient: it drops separators and pads a number of 8 digits with a leading zero.
     """
     if not isinstance(digits, str) or not _BSN.fullmatch(digits) or digits == "000000000":
         return False
-    total = sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True))
-    return total % 11 == 0
+    return bool(_stdnum_bsn.is_valid(digits))
