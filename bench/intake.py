@@ -56,9 +56,9 @@ from silver.bootstrap import Silver as Services
 from silver.domain.users import User
 from silver.services import (
     auth,
-    demo,
     intake,
 )
+from tests.support import identifiers as demo
 from wsgi import create_app
 
 Body = dict[str, Any]
