@@ -1,4 +1,4 @@
-"""Case intake schemas: exactly the fields and values of CONTRACT.md, validated so that a
+"""Case intake schemas: exactly the fields and values of the API contract, validated so that a
 caseworker can act on every message. All errors come back at once, each under its field path."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Cases: the status machine and the shape of a case.
 
-A case's content (`body`) is kept in exactly the JSON shape of CONTRACT.md's
+A case's content (`body`) is kept in exactly the JSON shape of the
 `POST /api/v1/cases` body; the fields around it (id, number, status, ...) belong to the system.
 The transitions below are the only way to change a status.
 """
