@@ -93,13 +93,13 @@ from silver.infra import queue as job_queue
 from silver.infra.transport import OutboxTransport
 from silver.services import (
     case_store,
-    demo,
     intake,
     messages,
 )
 from silver.services import decisions as decision_service
 from silver.services import screening as screening_svc
 from silver.services.dissemination import MESSAGE_ROUND
+from tests.support import identifiers as demo
 from tests.support.cases import case_body
 from tests.support.gateway import Gateway
 

@@ -50,9 +50,9 @@ from api.cases.routes import validate_body
 from silver.bootstrap import Silver as Services
 from silver.domain.users import User
 from silver.services import (
-    demo,
     intake,
 )
+from tests.support import identifiers as demo
 
 TARGETS = ("BE", "ES", "FR", "GB", "IT", "PL", "PT", "SE", "AE", "SG", "US", "GE", "MT")
 AGENCY = "POLITIE"

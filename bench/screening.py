@@ -50,17 +50,17 @@ from screening import QuotaState, ScreeningConfig, ScreeningResult, screen_case
 from silver.domain import identifiers as ids
 from silver.services import (
     case_store,
-    demo,
     intake,
 )
 from silver.services import screening as screening_service
 from silver.services.countries import load_profiles
+from tests.support import identifiers as demo
 
 AGENCY = "FIOD"
 TARGETS = ["ES", "BE", "AE", "MT", "GB", "SG"]
 
 # BBAN layouts (IBAN registry): n digits, a letters, c letters or digits. NL, BE and ES have
-# national check digits and are made with silver.services.demo's helpers.
+# national check digits and are made with tests/support/identifiers.py's generators.
 BBAN_LAYOUTS = {
     "AE": "19n", "EE": "16n", "FR": "10n11c2n", "GB": "4a14n", "GE": "2a16n", "GI": "4a15c",
     "IT": "1a10n12c", "KW": "4a22c", "KZ": "3n13c", "LV": "4a13c", "MT": "4a5n18c",

@@ -1,4 +1,4 @@
-"""Case intake schemas: exactly the fields and values of CONTRACT.md, validated so that a
+"""Case intake schemas: exactly the fields and values of the API contract, validated so that a
 caseworker can act on every message. All errors come back at once, each under its field path."""
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from silver.domain.cases import (
     IDENTIFIER_TYPES,
     INSTRUMENTS,
     LEGAL_BASIS_TYPES,
+    ORGANISATION_FIELDS,
+    PERSON_FIELDS,
     REQUESTER,
     SUBJECT_KINDS,
     SUBJECT_RELATIONS,
@@ -112,18 +114,6 @@ class DateOfBirth(fields.Date):
         if born.year < 1900:
             raise ValidationError("is not plausible (before 1900)")
         return born
-
-
-PERSON_FIELDS = (
-    "full_name",
-    "aliases",
-    "date_of_birth",
-    "nationalities",
-    "residence_country",
-    "refugee_status",
-    "identifiers",
-)
-ORGANISATION_FIELDS = ("name", "registration_number", "jurisdiction", "lei")
 
 
 class SubjectSchema(BaseSchema):

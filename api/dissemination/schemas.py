@@ -1,4 +1,4 @@
-"""Schemas of disseminations, outcomes and the signing key (CONTRACT.md)."""
+"""Schemas of disseminations, outcomes and the signing key."""
 
 from __future__ import annotations
 
