@@ -62,6 +62,17 @@ LEGAL_BASIS_TYPES = ("criminal_investigation", "confiscation_order", "conviction
 SUBJECT_KINDS = ("person", "organisation")
 SUBJECT_ROLES = ("suspect", "convicted", "third_party")
 IDENTIFIER_TYPES = ("passport", "national_id", "tax_id", "other")
+# The fields of a subject that belong to one kind only (a person has no LEI, a company no birth).
+PERSON_FIELDS = (
+    "full_name",
+    "aliases",
+    "date_of_birth",
+    "nationalities",
+    "residence_country",
+    "refugee_status",
+    "identifiers",
+)
+ORGANISATION_FIELDS = ("name", "registration_number", "jurisdiction", "lei")
 ASSET_TYPES = (
     "bank_account",
     "real_estate",
