@@ -93,9 +93,9 @@ from rq import Queue, SimpleWorker, Worker
 from rq.job import Job
 
 from api.app import create_app
-from api.cases.routes import validate_body
 from api.extensions import Services
 from screening.decisions import DecisionRequest
+from silver.domain.case_body import validate_case_body
 from silver.domain.users import User
 from silver.infra.transport import OutboxTransport
 from silver.services import (
@@ -227,7 +227,7 @@ def approve_cases(
     screening = ""
     for _ in range(count):
         case = intake.create_case(
-            validate_body(make_body(countries, rng)), caseworker, svc.uow(), svc.keys
+            validate_case_body(make_body(countries, rng)), caseworker, svc.uow(), svc.keys
         )
         intake.submit_case(case.id, None, caseworker, svc.uow(), svc.keys, on_submitted=hook)
         if not screening:

@@ -55,10 +55,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from api.app import create_app
-from api.cases.routes import validate_body
 from api.extensions import Services
 from screening import QuotaState, ScreeningConfig, ScreeningResult, screen_case
 from silver.domain import identifiers as ids
+from silver.domain.case_body import validate_case_body
 from silver.services import (
     auth,
     demo,
@@ -550,7 +550,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             quota = QuotaState(limit=settings.quota, used=uow.cases.quota_used())
         config = ScreeningConfig(penalty_threshold_years=settings.penalty_threshold_years)
 
-        body = validate_body(CaseBuilder(random.Random(args.seed), participants).body())
+        body = validate_case_body(CaseBuilder(random.Random(args.seed), participants).body())
         username = f"bench-{secrets.token_hex(4)}"
         user = auth.create_user(
             username, "caseworker", AGENCY, secrets.token_urlsafe(18), svc.uow()

@@ -18,7 +18,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from api.cases.schemas import ASSET_FIELDS
+from silver.domain.cases import ASSET_TYPE_FIELDS
 
 FormData = MultiDict[str, str]
 
@@ -98,9 +98,9 @@ PERSON_FIELDS = (
     "identifiers",
 )
 ORGANISATION_FIELDS = ("name", "registration_number", "jurisdiction", "lei")
-ALL_TYPE_FIELDS = tuple(dict.fromkeys(f for names in ASSET_FIELDS.values() for f in names))
+ALL_TYPE_FIELDS = tuple(dict.fromkeys(f for names in ASSET_TYPE_FIELDS.values() for f in names))
 FIELD_TYPES: dict[str, list[str]] = {
-    name: [kind for kind, names in ASSET_FIELDS.items() if name in names]
+    name: [kind for kind, names in ASSET_TYPE_FIELDS.items() if name in names]
     for name in ALL_TYPE_FIELDS
 }
 

@@ -5,7 +5,6 @@ from typing import Any
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import ValidationError
 
 from api.cases.schemas import (
     CaseBodySchema,
@@ -17,11 +16,10 @@ from api.cases.schemas import (
     LinkSchema,
     ScreeningSchema,
 )
-from api.errors import flatten_errors
 from api.extensions import services
 from api.security import BEARER, current_user, requires
 from silver.domain.cases import Case
-from silver.domain.errors import PreconditionFailed, ValidationFailed
+from silver.domain.errors import PreconditionFailed
 from silver.domain.users import Role
 from silver.services import intake
 from silver.services import screening as screening_service
@@ -29,16 +27,6 @@ from silver.services import screening as screening_service
 blp = Blueprint(
     "cases", __name__, url_prefix="/api/v1/cases", description="Cases proposed by caseworkers"
 )
-
-_body_schema = CaseBodySchema()
-
-
-def validate_body(raw: dict[str, Any]) -> dict[str, Any]:
-    """Full validation of a case body; returns its canonical JSON form."""
-    try:
-        return dict(_body_schema.dump(_body_schema.load(raw)))
-    except ValidationError as exc:
-        raise ValidationFailed(flatten_errors(exc.messages)) from None
 
 
 def etag(case: Case) -> str:
@@ -110,9 +98,7 @@ class Cases(MethodView):
     def post(self, body: dict[str, Any]) -> Any:
         """Propose a case (status draft)."""
         svc = services()
-        case = intake.create_case(
-            dict(_body_schema.dump(body)), current_user(), svc.uow(), svc.keys
-        )
+        case = intake.create_case(body, current_user(), svc.uow(), svc.keys)
         return render(case), 201, {"ETag": etag(case), "Location": f"/api/v1/cases/{case.id}"}
 
 
@@ -142,10 +128,7 @@ class CaseItem(MethodView):
     def patch(self, patch: dict[str, Any], case_id: str) -> Any:
         """Correct a draft or returned case; each top-level field given replaces the stored one."""
         svc = services()
-        raw = request.get_json(silent=True) or {}
-        case = intake.update_case(
-            case_id, raw, if_match(), current_user(), svc.uow(), svc.keys, validate_body
-        )
+        case = intake.update_case(case_id, patch, if_match(), current_user(), svc.uow(), svc.keys)
         return render(case), 200, {"ETag": etag(case)}
 
 

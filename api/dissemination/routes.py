@@ -5,7 +5,6 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.cases.schemas import AssetSchema
 from api.dissemination.schemas import (
     DisseminationSchema,
     OutcomeBodySchema,
@@ -26,7 +25,6 @@ blp = Blueprint(
     url_prefix="/api/v1",
     description="Signed messages to the recipients, and the countries' answers",
 )
-_asset_schema = AssetSchema()
 
 
 @blp.route("/cases/<string:case_id>/disseminations", methods=["GET"])
@@ -91,8 +89,6 @@ class Outcomes(MethodView):
         """Record a country's answer (owning caseworker or screener). Only a country that
         received the case can answer (422 otherwise); a `new_asset` is validated like intake."""
         svc = services()
-        if body.get("new_asset") is not None:
-            body["new_asset"] = dict(_asset_schema.dump(body["new_asset"]))
         return outcomes.record_outcome(case_id, body, current_user(), svc.uow(), svc.keys)
 
     @blp.doc(security=BEARER)

@@ -3,8 +3,9 @@
 Every name, number and place below is invented: people are "Demo Persoon ...", companies
 "Fictief ..." or "Voorbeeld ...", references start with DEMO and every title with "[DEMO]".
 The identifiers are nevertheless valid (IBAN, IMO, VIN, LEI and ISIN check digits, Bitcoin
-Base58Check and Ethereum EIP-55 checksums), because the API validates them; they are computed
-here rather than copied from anywhere, and bank codes such as DEMO or 999 belong to no bank.
+Base58Check and Ethereum EIP-55 checksums), because every case body is validated; they are
+computed here rather than copied from anywhere, and bank codes such as DEMO or 999 belong to no
+bank.
 
 Two cases of different agencies (FIOD and OM) share one bank account, written differently, and
 one vessel, so that `GET /api/v1/cases/{id}/links` has something to show.
@@ -20,6 +21,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from silver.domain.case_body import validate_case_body
 from silver.domain.errors import Conflict
 from silver.domain.identifiers import eip55_checksum, vin_check_digit
 from silver.domain.uow import AbstractUnitOfWork
@@ -46,7 +48,6 @@ __all__ = [
 ]
 
 Body = dict[str, Any]
-Validator = Callable[[Body], Body]
 
 
 # --- Valid identifiers, computed ----------------------------------------------------------------
@@ -980,7 +981,6 @@ def load_demo(
     services: DemoServices,
     *,
     password: str,
-    validate: Validator,
     uow_factory: Callable[[], AbstractUnitOfWork] | None = None,
     prefix: str = "demo",
 ) -> list[str]:
@@ -996,7 +996,7 @@ def load_demo(
     "demo" in the usernames (tests load their own copy).
     """
     new_uow = uow_factory or services.uow
-    bodies = [(agency, validate(copy.deepcopy(body))) for agency, body in DEMO_CASES]
+    bodies = [(agency, validate_case_body(copy.deepcopy(body))) for agency, body in DEMO_CASES]
     users = [
         (username.replace("demo", prefix, 1), role, agency) for username, role, agency in DEMO_USERS
     ]

@@ -14,6 +14,7 @@ from typing import Any
 
 from silver.domain import access, projection
 from silver.domain.audit import AuditEvent
+from silver.domain.case_body import validate_case_body
 from silver.domain.cases import Case, Status, StatusChange, subject_label
 from silver.domain.errors import (
     Conflict,
@@ -25,8 +26,6 @@ from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import Role, User
 from silver.infra import crypto
 from silver.infra.keys import KeyMaterial
-
-Validator = Callable[[dict[str, Any]], dict[str, Any]]
 
 BODY_DEFAULTS: dict[str, Any] = {
     "national_reference": None,
@@ -148,10 +147,11 @@ def create_case(
     keys: KeyMaterial,
     now: datetime | None = None,
 ) -> Case:
+    """Propose a case (a draft) with `body`, which must be a valid case body."""
     access.check_owner(user, user.agency.value if user.agency else "")
     assert user.agency is not None
     now = now or utcnow()
-    body = with_defaults(body)
+    body = with_defaults(validate_case_body(body))
     case_id = str(uuid.uuid4())
     data_key = crypto.new_data_key()
     wrapped = crypto.wrap_data_key(keys.master, data_key, _owner(case_id))
@@ -277,8 +277,9 @@ def update_case(
     user: User,
     uow: AbstractUnitOfWork,
     keys: KeyMaterial,
-    validate: Validator,
 ) -> Case:
+    """Correct a draft or returned case: each top-level field of `patch` replaces the stored
+    one, and the corrected case must be a valid whole."""
     now = utcnow()
     with uow:
         row = load_row(uow, case_id, for_update=True)
@@ -290,7 +291,7 @@ def update_case(
                 f"a case in status '{case.status}' cannot be changed; only a draft or "
                 "a returned case can"
             )
-        body = with_defaults(validate({**case.body, **patch}))
+        body = with_defaults(validate_case_body({**case.body, **patch}))
         if not uow.cases.save(
             case_id,
             case.version,

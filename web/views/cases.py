@@ -7,8 +7,7 @@ from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 
-from api.cases.routes import validate_body
-from api.cases.schemas import AssetSchema, CaseListQuerySchema
+from api.cases.schemas import CaseListQuerySchema
 from api.dissemination.schemas import OutcomeBodySchema
 from api.extensions import services
 from silver.domain.cases import (
@@ -52,7 +51,6 @@ TYPE_FIELD_LABELS = {
 CASE_ROLES = (Role.CASEWORKER, Role.SCREENER)
 _list_query = CaseListQuerySchema()
 _outcome_schema = OutcomeBodySchema()
-_asset_schema = AssetSchema()
 
 
 def _search(rows: list[dict[str, Any]], q: str) -> list[dict[str, Any]]:
@@ -127,9 +125,7 @@ def new_case() -> Any:
     forms.drop_blank_rows(form)
     svc = services()
     created = attempt(
-        lambda: intake.create_case(
-            validate_body(forms.case_body(form)), user(), svc.uow(), svc.keys
-        )
+        lambda: intake.create_case(forms.case_body(form), user(), svc.uow(), svc.keys)
     )
     if isinstance(created, Problem):
         return _form_page(form, None, created), created.status
@@ -162,7 +158,6 @@ def edit_case(case_id: str) -> Any:
             user(),
             svc.uow(),
             svc.keys,
-            validate_body,
         )
     )
     if isinstance(updated, Problem):
@@ -239,8 +234,6 @@ def case_graph(case_id: str) -> Any:
 def _record_outcome(case_id: str, body: dict[str, Any]) -> dict[str, Any]:
     svc = services()
     loaded = load(_outcome_schema, body)
-    if loaded.get("new_asset") is not None:  # stored as intake stores an asset (as the API does)
-        loaded["new_asset"] = dict(_asset_schema.dump(loaded["new_asset"]))
     return outcomes.record_outcome(case_id, loaded, user(), svc.uow(), svc.keys)
 
 
