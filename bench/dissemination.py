@@ -85,9 +85,9 @@ from support import VIN_CHARS, Body
 from rq import Queue, SimpleWorker, Worker
 from rq.job import Job
 
-from api.cases.routes import validate_body
 from screening.decisions import DecisionRequest
 from silver.bootstrap import Silver as Services
+from silver.domain.case_body import validate_case_body
 from silver.domain.users import User
 from silver.infra import queue as job_queue
 from silver.infra.transport import OutboxTransport
@@ -218,7 +218,7 @@ def approve_cases(
     screening = ""
     for _ in range(count):
         case = intake.create_case(
-            validate_body(make_body(countries, rng)), caseworker, svc.uow(), svc.keys
+            validate_case_body(make_body(countries, rng)), caseworker, svc.uow(), svc.keys
         )
         intake.submit_case(case.id, None, caseworker, svc.uow(), svc.keys, on_submitted=hook)
         if not screening:

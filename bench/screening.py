@@ -45,9 +45,9 @@ import support  # puts the project root on sys.path: before any of the project's
 from support import VIN_CHARS, Body
 
 # isort: split
-from api.cases.routes import validate_body
 from screening import QuotaState, ScreeningConfig, ScreeningResult, screen_case
 from silver.domain import identifiers as ids
+from silver.domain.case_body import validate_case_body
 from silver.services import (
     case_store,
     intake,
@@ -520,7 +520,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             quota = QuotaState(limit=settings.quota, used=uow.cases.quota_used())
         config = ScreeningConfig(penalty_threshold_years=settings.penalty_threshold_years)
 
-        body = validate_body(CaseBuilder(random.Random(args.seed), participants).body())
+        body = validate_case_body(CaseBuilder(random.Random(args.seed), participants).body())
         user, _password = support.new_user(svc, "caseworker", AGENCY)
         stored = intake.create_case(body, user, svc.uow(), keys)
         with svc.uow() as uow:

@@ -18,8 +18,8 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from api.cases.schemas import ASSET_FIELDS
 from silver.domain import cases
+from silver.domain.cases import ASSET_TYPE_FIELDS
 
 FormData = MultiDict[str, str]
 
@@ -93,9 +93,9 @@ GROUPS = tuple(ROW_FIELDS)
 SUBJECT_ROW_NAMES = {"refugee_status": "refugee_country"}
 PERSON_FIELDS = tuple(SUBJECT_ROW_NAMES.get(name, name) for name in cases.PERSON_FIELDS)
 ORGANISATION_FIELDS = cases.ORGANISATION_FIELDS
-ALL_TYPE_FIELDS = tuple(dict.fromkeys(f for names in ASSET_FIELDS.values() for f in names))
+ALL_TYPE_FIELDS = tuple(dict.fromkeys(f for names in ASSET_TYPE_FIELDS.values() for f in names))
 FIELD_TYPES: dict[str, list[str]] = {
-    name: [kind for kind, names in ASSET_FIELDS.items() if name in names]
+    name: [kind for kind, names in ASSET_TYPE_FIELDS.items() if name in names]
     for name in ALL_TYPE_FIELDS
 }
 

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+from silver.domain.case_body import validate_case_body
 from silver.domain.errors import Conflict
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import Agency, Role, User
@@ -36,7 +37,6 @@ __all__ = [
 ]
 
 Body = dict[str, Any]
-Validator = Callable[[Body], Body]
 
 DEMO_CASES_PATH = Path(__file__).resolve().parents[1] / "data" / "demo_cases.json"
 
@@ -78,7 +78,6 @@ def load_demo(
     services: DemoServices,
     *,
     password: str,
-    validate: Validator,
     uow_factory: Callable[[], AbstractUnitOfWork] | None = None,
     prefix: str = "demo",
 ) -> list[str]:
@@ -94,7 +93,7 @@ def load_demo(
     "demo" in the usernames (tests load their own copy).
     """
     new_uow = uow_factory or services.uow
-    bodies = [(agency, validate(copy.deepcopy(body))) for agency, body in DEMO_CASES]
+    bodies = [(agency, validate_case_body(copy.deepcopy(body))) for agency, body in DEMO_CASES]
     users = [
         (username.replace("demo", prefix, 1), role, agency) for username, role, agency in DEMO_USERS
     ]
