@@ -109,7 +109,6 @@ demo_cli = AppGroup("demo", help="The fictional demo data set.")
 )
 def demo_load(password_stdin: bool) -> None:
     """Load about ten clearly fictional cases and the demo-* users (idempotent)."""
-    from api.cases.routes import validate_body
     from silver.services.demo import load_demo
 
     if not password_stdin:
@@ -120,7 +119,7 @@ def demo_load(password_stdin: bool) -> None:
         sys.exit(2)
     password = sys.stdin.readline().rstrip("\r\n")
     try:
-        numbers = load_demo(services(), password=password, validate=validate_body)
+        numbers = load_demo(services(), password=password)
     except SilverError as exc:
         _fail(exc)
         return

@@ -85,21 +85,21 @@ from support import VIN_CHARS, Body
 from rq import Queue, SimpleWorker, Worker
 from rq.job import Job
 
-from api.cases.routes import validate_body
 from screening.decisions import DecisionRequest
 from silver.bootstrap import Silver as Services
+from silver.domain.case_body import validate_case_body
 from silver.domain.users import User
 from silver.infra import queue as job_queue
 from silver.infra.transport import OutboxTransport
 from silver.services import (
     case_store,
-    demo,
     intake,
     messages,
 )
 from silver.services import decisions as decision_service
 from silver.services import screening as screening_svc
 from silver.services.dissemination import MESSAGE_ROUND
+from tests.support import identifiers as demo
 from tests.support.cases import case_body
 from tests.support.gateway import Gateway
 
@@ -222,7 +222,7 @@ def approve_cases(
     screening = ""
     for _ in range(count):
         case = intake.create_case(
-            validate_body(make_body(countries, rng)), caseworker, svc.uow(), svc.keys
+            validate_case_body(make_body(countries, rng)), caseworker, svc.uow(), svc.keys
         )
         intake.submit_case(case.id, None, caseworker, svc.uow(), svc.keys, on_submitted=hook)
         if not screening:

@@ -8,9 +8,8 @@ Three modes, each creating N cases of 5 subjects and 10 assets from C client thr
               thread) to the app served by werkzeug's threaded server on 127.0.0.1 in this
               process: authentication, validation, encryption, projection and audit.
 * service:    silver.services.intake.create_case with a unit of work, called directly: the
-              same Cypher,
-              encryption, projection and audit, without HTTP, authentication or validation
-              (its bodies are validated beforehand, outside the clock).
+              same validation, Cypher, encryption, projection and audit, without HTTP or
+              authentication.
 * raw driver: one transaction per case with one CREATE of a case node and UNWINDs creating 5
               subject and 10 asset nodes, no encryption, projection or audit. These nodes are
               labelled BenchCase/BenchSubject/BenchAsset and deleted at the end.
@@ -46,13 +45,13 @@ from support import VIN_CHARS, Body
 # isort: split
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from api.cases.routes import validate_body
 from silver.bootstrap import Silver as Services
+from silver.domain.case_body import validate_case_body
 from silver.domain.users import User
 from silver.services import (
-    demo,
     intake,
 )
+from tests.support import identifiers as demo
 
 TARGETS = ("BE", "ES", "FR", "GB", "IT", "PL", "PT", "SE", "AE", "SG", "US", "GE", "MT")
 AGENCY = "POLITIE"
@@ -435,12 +434,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             run("api warm-up", payloads[: args.warmup], args.concurrency, api_make)
             api = run("api (HTTP)", payloads[args.warmup :], args.concurrency, api_make)
 
-            bodies = [validate_body(gen.body()) for _ in range(per_mode)]
+            bodies = [validate_case_body(gen.body()) for _ in range(per_mode)]
             service_make = service_worker(svc, user)
             run("service warm-up", bodies[: args.warmup], args.concurrency, service_make)
             service = run("service", bodies[args.warmup :], args.concurrency, service_make)
 
-            raw_bodies = [validate_body(gen.body()) for _ in range(per_mode)]
+            raw_bodies = [validate_case_body(gen.body()) for _ in range(per_mode)]
             raw_make = raw_worker(svc)
             run("raw warm-up", raw_bodies[: args.warmup], args.concurrency, raw_make)
             raw = run("raw driver", raw_bodies[args.warmup :], args.concurrency, raw_make)

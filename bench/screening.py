@@ -45,22 +45,22 @@ import support  # puts the project root on sys.path: before any of the project's
 from support import VIN_CHARS, Body
 
 # isort: split
-from api.cases.routes import validate_body
 from screening import QuotaState, ScreeningConfig, ScreeningResult, screen_case
 from silver.domain import identifiers as ids
+from silver.domain.case_body import validate_case_body
 from silver.services import (
     case_store,
-    demo,
     intake,
 )
 from silver.services import screening as screening_service
 from silver.services.countries import load_profiles
+from tests.support import identifiers as demo
 
 AGENCY = "FIOD"
 TARGETS = ["ES", "BE", "AE", "MT", "GB", "SG"]
 
 # BBAN layouts (IBAN registry): n digits, a letters, c letters or digits. NL, BE and ES have
-# national check digits and are made with silver.services.demo's helpers.
+# national check digits and are made with tests/support/identifiers.py's generators.
 BBAN_LAYOUTS = {
     "AE": "19n", "EE": "16n", "FR": "10n11c2n", "GB": "4a14n", "GE": "2a16n", "GI": "4a15c",
     "IT": "1a10n12c", "KW": "4a22c", "KZ": "3n13c", "LV": "4a13c", "MT": "4a5n18c",
@@ -520,7 +520,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             quota = QuotaState(limit=settings.quota, used=uow.cases.quota_used())
         config = ScreeningConfig(penalty_threshold_years=settings.penalty_threshold_years)
 
-        body = validate_body(CaseBuilder(random.Random(args.seed), participants).body())
+        body = validate_case_body(CaseBuilder(random.Random(args.seed), participants).body())
         user, _password = support.new_user(svc, "caseworker", AGENCY)
         stored = intake.create_case(body, user, svc.uow(), keys)
         with svc.uow() as uow:

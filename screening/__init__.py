@@ -20,7 +20,7 @@ from screening.model import (
     ScreeningResult,
 )
 from screening.registry import CASE_RULES, COUNTRY_RULES
-from screening.text import is_bsn
+from silver.domain.identifiers import is_bsn
 
 __all__ = [
     "CASE_RULES",

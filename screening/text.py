@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Literal
 
+from silver.domain.identifiers import is_bsn
+
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
@@ -212,14 +214,6 @@ _GLUED_BSN = re.compile(
 _NOT_DIGIT = re.compile(r"[^0-9]")
 DUTCH_NUMBER_DIGITS = 10
 SHORTEST_CONTACT = 6  # "a@b.nl"; a BSN or a phone number is longer
-
-
-def is_bsn(digits: str) -> bool:
-    """The BSN 11-test: 9*d1 + 8*d2 + ... + 2*d8 - d9 is a multiple of 11 (and not all zeros)."""
-    if len(digits) != 9 or not digits.isascii() or not digits.isdigit() or digits == "0" * 9:
-        return False
-    total = sum((9 - i) * int(d) for i, d in enumerate(digits[:8])) - int(digits[8])
-    return total % 11 == 0
 
 
 def find_personal_data(text: str) -> frozenset[PersonalDataKind]:

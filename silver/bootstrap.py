@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -137,6 +138,25 @@ def bootstrap(config: Settings | Mapping[str, str] | None = None) -> Silver:
         driver=make_driver(settings),
         redis=redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=1),
     )
+
+
+_drivers: dict[tuple[int, str], neo4j.Driver] = {}
+_redis: dict[tuple[int, str], redis.Redis] = {}
+
+
+def for_job() -> Silver:
+    """A Silver for one background job: the settings read afresh from the environment, the
+    driver and the Redis connection kept per process and server (a job runs in a forked work
+    horse, which must not use its parent's connections; a long-lived horse or an in-process
+    worker connects once)."""
+    settings = load_settings()
+    key = (os.getpid(), settings.neo4j_uri)
+    if key not in _drivers:
+        _drivers[key] = make_driver(settings)
+    rkey = (os.getpid(), settings.redis_url)
+    if rkey not in _redis:
+        _redis[rkey] = redis.Redis.from_url(settings.redis_url)
+    return Silver(settings=settings, driver=_drivers[key], redis=_redis[rkey])
 
 
 def silver_of(app: Any) -> Silver:

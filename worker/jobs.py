@@ -10,40 +10,20 @@ The application enqueues these functions by name (`silver.infra.queue`).
 from __future__ import annotations
 
 import logging
-import os
 from datetime import timedelta
 
-import neo4j
-import redis
-
-from graph.driver import make_driver
-from silver.bootstrap import Silver
+from silver.bootstrap import Silver, for_job
 from silver.infra import queue
-from silver.infra.config import load_settings
 
 OVERDUE_EVERY = timedelta(minutes=15)
 LOST_AFTER = timedelta(minutes=10)
 log = logging.getLogger(__name__)
 
-_drivers: dict[tuple[int, str], neo4j.Driver] = {}
-_redis: dict[tuple[int, str], redis.Redis] = {}
-
-
-def _silver() -> Silver:
-    settings = load_settings()
-    key = (os.getpid(), settings.neo4j_uri)
-    if key not in _drivers:
-        _drivers[key] = make_driver(settings)
-    rkey = (os.getpid(), settings.redis_url)
-    if rkey not in _redis:
-        _redis[rkey] = redis.Redis.from_url(settings.redis_url)
-    return Silver(settings=settings, driver=_drivers[key], redis=_redis[rkey])
-
 
 def send_notice(notice_id: str) -> str:
     """Deliver one recipient's message (see silver/services/dissemination.py for the
     guarantees)."""
-    result = _silver().services.disseminations.deliver(notice_id)
+    result = for_job().services.disseminations.deliver(notice_id)
     log.info("notice %s: %s", notice_id, result)
     return result
 
@@ -51,7 +31,7 @@ def send_notice(notice_id: str) -> str:
 def mark_overdue(reschedule: bool = True) -> int:
     """Housekeeping every 15 minutes: flag the recipients whose answer window has passed, and
     enqueue again any dissemination whose job was lost (idle for 10 minutes)."""
-    silver = _silver()
+    silver = for_job()
     disseminations = silver.services.disseminations
     count = disseminations.mark_overdue()
     lost = disseminations.queued(idle_for=LOST_AFTER)

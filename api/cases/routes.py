@@ -5,7 +5,6 @@ from typing import Any
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import ValidationError
 
 from api.cases.schemas import (
     CaseBodySchema,
@@ -17,27 +16,16 @@ from api.cases.schemas import (
     LinkSchema,
     ScreeningSchema,
 )
-from api.errors import flatten_errors
 from api.extensions import services
 from api.security import BEARER, current_user, requires
 from silver.domain.cases import Case
-from silver.domain.errors import PreconditionFailed, ValidationFailed
+from silver.domain.errors import PreconditionFailed
 from silver.domain.users import Role
 from silver.services import intake
 
 blp = Blueprint(
     "cases", __name__, url_prefix="/api/v1/cases", description="Cases proposed by caseworkers"
 )
-
-_body_schema = CaseBodySchema()
-
-
-def validate_body(raw: dict[str, Any]) -> dict[str, Any]:
-    """Full validation of a case body; returns its canonical JSON form."""
-    try:
-        return dict(_body_schema.dump(_body_schema.load(raw)))
-    except ValidationError as exc:
-        raise ValidationFailed(flatten_errors(exc.messages)) from None
 
 
 def etag(case: Case) -> str:
@@ -102,7 +90,7 @@ class Cases(MethodView):
     @requires(Role.CASEWORKER)
     def post(self, body: dict[str, Any]) -> Any:
         """Propose a case (status draft)."""
-        case = services().cases.create(dict(_body_schema.dump(body)), current_user())
+        case = services().cases.create(body, current_user())
         return render(case), 201, {"ETag": etag(case), "Location": f"/api/v1/cases/{case.id}"}
 
 
@@ -130,8 +118,7 @@ class CaseItem(MethodView):
     @requires(Role.CASEWORKER)
     def patch(self, patch: dict[str, Any], case_id: str) -> Any:
         """Correct a draft or returned case; each top-level field given replaces the stored one."""
-        raw = request.get_json(silent=True) or {}
-        case = services().cases.update(case_id, raw, if_match(), current_user(), validate_body)
+        case = services().cases.update(case_id, patch, if_match(), current_user())
         return render(case), 200, {"ETag": etag(case)}
 
 

@@ -5,7 +5,6 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.cases.schemas import AssetSchema
 from api.dissemination.schemas import (
     DisseminationSchema,
     OutcomeBodySchema,
@@ -24,7 +23,6 @@ blp = Blueprint(
     url_prefix="/api/v1",
     description="Signed messages to the recipients, and the countries' answers",
 )
-_asset_schema = AssetSchema()
 
 
 @blp.route("/cases/<string:case_id>/disseminations", methods=["GET"])
@@ -81,8 +79,6 @@ class Outcomes(MethodView):
     def post(self, body: dict[str, Any], case_id: str) -> Any:
         """Record a country's answer (owning caseworker or screener). Only a country that
         received the case can answer (422 otherwise); a `new_asset` is validated like intake."""
-        if body.get("new_asset") is not None:
-            body["new_asset"] = dict(_asset_schema.dump(body["new_asset"]))
         return services().outcomes.record(case_id, body, current_user())
 
     @blp.doc(security=BEARER)

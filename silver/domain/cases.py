@@ -1,6 +1,6 @@
 """Cases: the status machine and the shape of a case.
 
-A case's content (`body`) is kept in exactly the JSON shape of CONTRACT.md's
+A case's content (`body`) is kept in exactly the JSON shape of the
 `POST /api/v1/cases` body; the fields around it (id, number, status, ...) belong to the system.
 The transitions below are the only way to change a status.
 """
@@ -62,6 +62,17 @@ LEGAL_BASIS_TYPES = ("criminal_investigation", "confiscation_order", "conviction
 SUBJECT_KINDS = ("person", "organisation")
 SUBJECT_ROLES = ("suspect", "convicted", "third_party")
 IDENTIFIER_TYPES = ("passport", "national_id", "tax_id", "other")
+# The fields of a subject of each kind; a subject leaves those of the other kind empty.
+PERSON_FIELDS = (
+    "full_name",
+    "aliases",
+    "date_of_birth",
+    "nationalities",
+    "residence_country",
+    "refugee_status",
+    "identifiers",
+)
+ORGANISATION_FIELDS = ("name", "registration_number", "jurisdiction", "lei")
 ASSET_TYPES = (
     "bank_account",
     "real_estate",

@@ -78,17 +78,9 @@ class Cases:
         """A page of the cases `user` may see, newest first, with the total."""
         return intake.list_cases(user, status, page, page_size, self._ctx.uow(), self._ctx.keys())
 
-    def update(
-        self,
-        case_id: str,
-        patch: dict[str, Any],
-        version: int | None,
-        user: User,
-        validate: intake.Validator,
-    ) -> Case:
-        return intake.update_case(
-            case_id, patch, version, user, self._ctx.uow(), self._ctx.keys(), validate
-        )
+    def update(self, case_id: str, patch: dict[str, Any], version: int | None, user: User) -> Case:
+        """Correct a draft or returned case against the version the caseworker read."""
+        return intake.update_case(case_id, patch, version, user, self._ctx.uow(), self._ctx.keys())
 
     def submit(self, case_id: str, version: int | None, user: User) -> Case:
         """Submit for screening; the screening runs and is stored in the same transaction."""

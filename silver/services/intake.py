@@ -13,6 +13,7 @@ from typing import Any
 
 from silver.domain import access, projection
 from silver.domain.audit import AuditEvent
+from silver.domain.case_body import validate_case_body
 from silver.domain.cases import Case, Status, StatusChange, case_number, subject_label
 from silver.domain.errors import Conflict, PreconditionFailed
 from silver.domain.ports import CaseChanges, CasePlainFields, CaseRow
@@ -29,8 +30,6 @@ from silver.services.case_store import (
     utcnow,
     with_defaults,
 )
-
-Validator = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 def _plain_fields(body: dict[str, Any]) -> CasePlainFields:
@@ -55,7 +54,7 @@ def create_case(
     access.check_owner(user, user.agency.value if user.agency else "")
     assert user.agency is not None
     now = now or utcnow()
-    body = with_defaults(body)
+    body = with_defaults(validate_case_body(body))
     case_id = str(uuid.uuid4())
     data_key, wrapped = case_store.new_case_key(case_id, keys)
     history = [StatusChange(Status.DRAFT, now, user.username)]
@@ -174,8 +173,9 @@ def update_case(
     user: User,
     uow: AbstractUnitOfWork,
     keys: KeyMaterial,
-    validate: Validator,
 ) -> Case:
+    """Correct a draft or returned case: each top-level field of `patch` replaces the stored
+    one, and the corrected case must be a valid whole."""
     now = utcnow()
     with uow:
         row = load(uow, case_id, for_update=True)
@@ -187,7 +187,7 @@ def update_case(
                 f"a case in status '{case.status}' cannot be changed; only a draft or "
                 "a returned case can"
             )
-        body = with_defaults(validate({**case.body, **patch}))
+        body = with_defaults(validate_case_body({**case.body, **patch}))
         plain = _plain_fields(body)
         changes: CaseChanges = {
             "body": reseal_body(row, keys, body),

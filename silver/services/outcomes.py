@@ -35,7 +35,8 @@ def record_outcome(
     uow: AbstractUnitOfWork,
     keys: KeyMaterial,
 ) -> dict[str, Any]:
-    """Record one answer. `body` is validated by the API schema (the asset like intake's)."""
+    """Record one answer. `body` is validated by the API schema, a new asset by the domain
+    (silver.domain.case_body.validate_asset) as every asset of a case."""
     now = utcnow()
     with uow:
         row = load(uow, case_id, for_update=True)

@@ -1,4 +1,4 @@
-"""Retention (DOMAIN.md, "Data protection by design"): a case's personal data is erased a
+"""Retention (docs/domain.md, "Data protection by design"): a case's personal data is erased a
 configurable period after its closure, or after the pilot's end for a case never closed.
 
 Erasure is crypto-shredding plus clean-up: the case's wrapped data key goes, so everything

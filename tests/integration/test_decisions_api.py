@@ -1,5 +1,5 @@
 """Screeners' decisions over HTTP against the real Neo4j: approve, reject, return, four eyes,
-the refusals CONTRACT.md names, immutability, and the race for the last quota slot."""
+the refusals the API names, immutability, and the race for the last quota slot."""
 
 from __future__ import annotations
 

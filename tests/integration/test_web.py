@@ -19,8 +19,8 @@ from rq import SimpleWorker
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
-from api.cases.routes import validate_body
 from silver.bootstrap import Silver as Services
+from silver.domain.case_body import validate_case_body
 from silver.infra import queue as job_queue
 from silver.services import auth
 from tests.integration.conftest import PASSWORD, Login
@@ -599,7 +599,7 @@ def _given(value: Any) -> Any:
 def test_a_case_form_round_trips_a_stored_body() -> None:
     body = case_body()
     rebuilt = forms.case_body(forms.case_form(body))
-    assert _given(validate_body(rebuilt)) == _given(validate_body(body))
+    assert _given(validate_case_body(rebuilt)) == _given(validate_case_body(body))
 
 
 # --- Answers on an asset the country found -----------------------------------------------------

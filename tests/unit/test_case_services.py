@@ -13,7 +13,13 @@ from typing import Any
 import pytest
 
 from silver.domain.cases import Status
-from silver.domain.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired
+from silver.domain.errors import (
+    Conflict,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    ValidationFailed,
+)
 from silver.domain.users import Agency, Role, User
 from silver.infra import crypto
 from silver.infra.config import load_settings
@@ -92,15 +98,12 @@ def test_an_edit_needs_the_current_version_and_a_stale_one_loses(
 ) -> None:
     case = services.cases.create(case_body(), FIOD)
 
-    def keep(body: dict[str, Any]) -> dict[str, Any]:
-        return body
-
     with pytest.raises(PreconditionRequired):
-        services.cases.update(case.id, {"title": "New"}, None, FIOD, keep)
-    updated = services.cases.update(case.id, {"title": "New"}, 1, FIOD, keep)
+        services.cases.update(case.id, {"title": "New"}, None, FIOD)
+    updated = services.cases.update(case.id, {"title": "New"}, 1, FIOD)
     assert updated.version == 2 and updated.body["title"] == "New"
     with pytest.raises(PreconditionFailed):
-        services.cases.update(case.id, {"title": "Lost"}, 1, FIOD, keep)
+        services.cases.update(case.id, {"title": "Lost"}, 1, FIOD)
     assert services.cases.get(case.id, FIOD).body["title"] == "New"
     assert store.cases[case.id]["version"] == 2
 
@@ -108,12 +111,11 @@ def test_an_edit_needs_the_current_version_and_a_stale_one_loses(
 def test_a_refused_change_leaves_nothing_behind(services: Services, store: FakeStore) -> None:
     case = services.cases.create(case_body(), FIOD)
     before = (dict(store.cases[case.id]), len(store.audit))
+    bad_asset = {**case.body["assets"][0], "iban": "NL00ABNA0000000000"}
 
-    def refuse(body: dict[str, Any]) -> dict[str, Any]:
-        raise Conflict("refused")
-
-    with pytest.raises(Conflict):
-        services.cases.update(case.id, {"title": "x"}, 1, FIOD, refuse)
+    with pytest.raises(ValidationFailed) as refused:
+        services.cases.update(case.id, {"assets": [bad_asset]}, 1, FIOD)
+    assert "assets.0.iban" in refused.value.errors
     assert (dict(store.cases[case.id]), len(store.audit)) == before
 
 
@@ -130,7 +132,7 @@ def test_submit_screens_in_the_same_transaction_and_freezes_the_case(
     result = screening.stored_result(store.cases[case.id], KEYS)
     assert result is not None and result["verdict"] == verdict
     with pytest.raises(Conflict):
-        services.cases.update(case.id, {"title": "x"}, submitted.version, FIOD, lambda b: b)
+        services.cases.update(case.id, {"title": "x"}, submitted.version, FIOD)
 
 
 def test_two_cases_with_the_same_iban_link_by_number_and_agency_only(

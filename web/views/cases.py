@@ -7,8 +7,7 @@ from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 
-from api.cases.routes import validate_body
-from api.cases.schemas import AssetSchema, CaseListQuerySchema
+from api.cases.schemas import CaseListQuerySchema
 from api.dissemination.schemas import OutcomeBodySchema
 from api.extensions import services
 from silver.domain.cases import (
@@ -50,7 +49,6 @@ TYPE_FIELD_LABELS = {
 CASE_ROLES = (Role.CASEWORKER, Role.SCREENER)
 _list_query = CaseListQuerySchema()
 _outcome_schema = OutcomeBodySchema()
-_asset_schema = AssetSchema()
 
 
 def _search(rows: list[dict[str, Any]], q: str) -> list[dict[str, Any]]:
@@ -120,7 +118,7 @@ def new_case() -> Any:
     if forms.apply_row_action(form, request.form.get("action", "")):
         return _form_page(form, None)
     forms.drop_blank_rows(form)
-    created = attempt(lambda: services().cases.create(validate_body(forms.case_body(form)), user()))
+    created = attempt(lambda: services().cases.create(forms.case_body(form), user()))
     if isinstance(created, Problem):
         return _form_page(form, None, created), created.status
     flash(_("Case {number} was created as a draft.", number=created.number), "success")
@@ -149,7 +147,6 @@ def edit_case(case_id: str) -> Any:
             forms.case_body(form),
             forms.int_or_none(ref["version"]),
             user(),
-            validate_body,
         )
     )
     if isinstance(updated, Problem):
@@ -208,8 +205,6 @@ def case_graph(case_id: str) -> Any:
 
 def _record_outcome(case_id: str, body: dict[str, Any]) -> dict[str, Any]:
     loaded = load(_outcome_schema, body)
-    if loaded.get("new_asset") is not None:  # stored as intake stores an asset (as the API does)
-        loaded["new_asset"] = dict(_asset_schema.dump(loaded["new_asset"]))
     return services().outcomes.record(case_id, loaded, user())
 
 
