@@ -7,6 +7,8 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
+from silver.domain.reference import ReferenceRepository
+
 
 class AbstractUnitOfWork(abc.ABC):
     """One transaction. Rolls back unless committed; after-commit hooks run only on commit."""
@@ -16,6 +18,7 @@ class AbstractUnitOfWork(abc.ABC):
     audit: Any
     countries: Any
     disseminations: Any
+    reference: ReferenceRepository
 
     def __init__(self) -> None:
         self._after_commit: list[Callable[[], None]] = []

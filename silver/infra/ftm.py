@@ -66,6 +66,8 @@ from followthemoney.exc import InvalidData
 from followthemoney.property import Property
 from followthemoney.schema import Schema
 
+from silver.domain.projection import IDENTIFYING_FIELDS
+
 Entity = dict[str, Any]
 
 # --- The tables ---------------------------------------------------------------------------
@@ -871,3 +873,72 @@ def map_entities(entities: Sequence[Any]) -> MappedEntities:
         if kinds.get(read.index) == "link":
             m.link(read)
     return MappedEntities(m.body, m.errors, m.paths)
+
+
+# --- An entity seen as a case's subject or asset (for matching reference data) -------------
+
+# Fields of an asset that give the context of its identifiers (the first value is taken).
+_CONTEXT_FIELDS = ("country", "currency", "bic")
+_IDENTIFYING = frozenset(IDENTIFYING_FIELDS)
+
+
+def identifying_views(
+    schema: Schema, props: Mapping[str, Sequence[str]]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The entity as case subjects or assets, one identifying value each, values as published
+    (``("asset", {"type": "bank_account", "iban": ...})``): what the domain normalises and
+    hashes exactly as it does a case's (silver.domain.reference.identifiers_of)."""
+    name = schema.name
+    if name == "Person":
+        for kind, prop in PERSON_ID_PROPERTIES.items():
+            for value in props.get(prop) or []:
+                yield "subject", {"kind": "person", "identifiers": [{"type": kind, "value": value}]}
+        return
+    if name == "Passport":
+        for value in props.get("number") or []:
+            yield (
+                "subject",
+                {"kind": "person", "identifiers": [{"type": "passport", "value": value}]},
+            )
+        return
+    if schema.is_a("LegalEntity"):
+        jurisdiction = next(iter(props.get("jurisdiction") or []), None)
+        for value in props.get("registrationNumber") or []:
+            yield (
+                "subject",
+                {
+                    "kind": "organisation",
+                    "registration_number": value,
+                    "jurisdiction": jurisdiction,
+                },
+            )
+        for value in props.get("leiCode") or []:
+            yield "subject", {"kind": "organisation", "lei": value}
+    asset_kind = ASSET_TYPE_OF_SCHEMA.get(name)
+    if asset_kind is None or asset_kind == "other":
+        return
+    kind = asset_kind
+    form = dict(ASSET_FORMS[kind].fields)
+    context: dict[str, Any] = {"type": kind}
+    for field_name in _CONTEXT_FIELDS:
+        prop = form.get(field_name, field_name)
+        if schema.get(prop) is not None:
+            context[field_name] = next(iter(props.get(prop) or []), None)
+    for field_name, prop in ASSET_FORMS[kind].fields:
+        if field_name in _CONTEXT_FIELDS or not (
+            field_name in _IDENTIFYING or (kind == "crypto_wallet" and field_name == "address")
+        ):
+            continue
+        for value in props.get(prop) or []:
+            if kind == "vehicle":
+                compact = re.sub(r"[\s-]", "", value).upper()
+                if (field_name == "vin") != bool(VIN_SHAPE.fullmatch(compact)):
+                    continue
+            view = {**context, field_name: value}
+            if field_name == "account_number" and not context.get("bic"):
+                continue
+            yield "asset", view
+    if kind == "crypto_wallet":
+        # FtM has a second property for a wallet's address.
+        for value in props.get("cryptoAddress") or []:
+            yield "asset", {**context, "address": value}
