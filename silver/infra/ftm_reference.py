@@ -58,8 +58,10 @@ def parse(line: bytes | str) -> EntityProxy:
     for name, values in properties.items():
         if name not in schema.properties:
             raise BadEntity(f"{name[:60]!r} is not a property of {schema.name}")
-        if not isinstance(values, list | str):
-            raise BadEntity(f"{name} is neither a text nor a list of texts")
+        if not isinstance(values, str) and not (
+            isinstance(values, list) and all(isinstance(v, str) for v in values)
+        ):
+            raise BadEntity(f"{name} is not a text or a list of texts")
     try:
         proxy = model.get_proxy(data, cleaned=False)
     except (InvalidData, TypeError, ValueError) as exc:
