@@ -18,6 +18,7 @@ from graph.repositories.cases import CaseRepository
 from graph.repositories.countries import CountryRepository
 from graph.repositories.dissemination import DisseminationRepository
 from graph.repositories.keyring import KeyringRepository
+from graph.repositories.reference import Neo4jReferenceRepository
 from graph.repositories.users import UserRepository
 from silver.domain.audit import AuditChain
 from silver.domain.ports import AuditWitness
@@ -52,6 +53,7 @@ class Neo4jUnitOfWork(AbstractUnitOfWork):
         self.cases = CaseRepository(self._tx)
         self.countries = CountryRepository(self._tx)
         self.disseminations = DisseminationRepository(self._tx)
+        self.reference = Neo4jReferenceRepository(self._tx)
         return self
 
     def __exit__(

@@ -71,9 +71,12 @@ start_neo4j() {
   say "neo4j: starting on 127.0.0.1:$NEO4J_LOCAL_PORT (data in $SHOWN/neo4j, log in $SHOWN/log/neo4j.out)"
   local before=0
   [[ -f "$LOG/neo4j.out" ]] && before="$(wc -l < "$LOG/neo4j.out")"
-  NEO4J_PASSWORD="$pw" nohup java -Xms256m -Xmx"${SILVER_NEO4J_HEAP:-768m}" -XX:+UseG1GC \
-    -cp "$classes:$lib/*" silver.neo4j.Launcher "$VAR/neo4j" "$LOG/neo4j" 127.0.0.1 "$NEO4J_LOCAL_PORT" \
-    >>"$LOG/neo4j.out" 2>&1 < /dev/null &
+  # Heap for queries and transactions, page cache (off-heap) for the store files: sized for
+  # ICIJ-scale reference data by default; `make test` runs with smaller ones (ops/test.sh).
+  NEO4J_PASSWORD="$pw" SILVER_NEO4J_PAGECACHE="${SILVER_NEO4J_PAGECACHE:-2g}" \
+    nohup java -Xms256m -Xmx"${SILVER_NEO4J_HEAP:-2g}" -XX:+UseG1GC \
+      -cp "$classes:$lib/*" silver.neo4j.Launcher "$VAR/neo4j" "$LOG/neo4j" 127.0.0.1 "$NEO4J_LOCAL_PORT" \
+      >>"$LOG/neo4j.out" 2>&1 < /dev/null &
   echo $! > "$RUN/neo4j.pid"
   # The launcher prints its ready line once Bolt listens and the password is set.
   local waited=0
