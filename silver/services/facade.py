@@ -19,6 +19,7 @@ from silver.domain.audit import AuditChain, ChainReport
 from silver.domain.cases import Case
 from silver.domain.errors import ConfigError
 from silver.domain.ports import AuditWitness, LoginThrottle, PurgeRow
+from silver.domain.reference import DatasetInfo
 from silver.domain.stats.export import PilotStatistics
 from silver.domain.stats.rows import Reader
 from silver.domain.uow import AbstractUnitOfWork
@@ -33,10 +34,12 @@ from silver.services import (
     countries,
     decisions,
     dissemination,
+    ftm_cases,
     intake,
     keys,
     outbox,
     outcomes,
+    reference,
     retention,
     screening,
     stats,
@@ -125,6 +128,14 @@ class Cases:
             settings.penalty_threshold_years,
             purpose,
         )
+
+    def export_ftm(self, case_id: str, user: User, purpose: str) -> list[dict[str, Any]]:
+        """The case as FollowTheMoney entities (an audited read)."""
+        return ftm_cases.export_case(case_id, user, self._ctx.uow(), self._ctx.keys(), purpose)
+
+    def import_ftm(self, payload: dict[str, Any], user: User) -> Case:
+        """A draft case from its fields and FollowTheMoney entities, validated as any case."""
+        return ftm_cases.import_case(payload, user, self._ctx.uow(), self._ctx.keys())
 
     def screening(self, case_id: str, user: User) -> dict[str, Any]:
         settings = self._ctx.settings
@@ -363,6 +374,15 @@ class Keys:
         return ring.current_id, keys.rewrap_all(self._ctx.uow(), ring)
 
 
+class Reference:
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def datasets(self) -> list[DatasetInfo]:
+        """The reference datasets loaded, with their size and time of import."""
+        return reference.list_datasets(self._ctx.uow())
+
+
 class Services:
     """Every service, bound to the one context the bootstrap made."""
 
@@ -377,6 +397,7 @@ class Services:
         self.audit = Audit(ctx)
         self.retention = Retention(ctx)
         self.stats = Stats(ctx)
+        self.reference = Reference(ctx)
         self.master_keys = Keys(ctx)
 
     @property
