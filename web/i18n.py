@@ -424,6 +424,7 @@ NL: dict[str, str] = {
     "Cadastral reference": "Kadastrale aanduiding",
     "VIN": "Chassisnummer (VIN)",
     "Registration plate": "Kenteken",
+    "Country of registration": "Land van registratie",
     "IMO number": "IMO-nummer",
     "Registration mark": "Registratiekenmerk",
     "Crypto currency": "Cryptovaluta",
