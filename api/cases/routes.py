@@ -17,6 +17,7 @@ from api.cases.schemas import (
     CaseSummarySchema,
     LinkSchema,
     MatchListSchema,
+    ReferenceAssetSchema,
     ScreeningSchema,
     TraceQuerySchema,
     TraceSchema,
@@ -251,3 +252,25 @@ def trace(query: dict[str, Any], case_id: str) -> Any:
         current_user(),
         _purpose(),
     )
+
+
+@blp.route("/<string:case_id>/assets/from-reference", methods=["POST"])
+@blp.doc(
+    security=BEARER,
+    parameters=[
+        {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}}
+    ],
+)
+@blp.arguments(ReferenceAssetSchema)
+@blp.response(200, CaseSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@blp.alt_response(409, description="Not in draft or returned")
+@blp.alt_response(412, description="The If-Match ETag is stale")
+@requires(Role.CASEWORKER)
+def add_reference_asset(body: dict[str, Any], case_id: str) -> Any:
+    """Copy an asset found in reference data (a trace reached it) into the case: its type,
+    identifiers, name and country, validated like any asset; its country joins the target
+    countries."""
+    case = services().cases.add_reference_asset(
+        case_id, body["dataset"], body["entity_id"], if_match(), current_user()
+    )
+    return render(case), 200, {"ETag": etag(case)}

@@ -473,3 +473,8 @@ class TraceSchema(BaseSchema):
     depth = fields.Integer()
     reached = fields.List(fields.Nested(ReachedSchema))
     truncated = fields.Boolean()
+
+
+class ReferenceAssetSchema(BaseSchema):
+    dataset = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    entity_id = fields.String(required=True, validate=validate.Length(min=1, max=200))

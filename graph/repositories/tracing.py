@@ -25,7 +25,7 @@ from typing import cast
 
 import neo4j
 
-from silver.domain.ports import MatchRow, TraceRow
+from silver.domain.ports import MatchRow, RefEntityRow, TraceRow
 
 # The relationships a trace follows: ownership and control, from case holdings and relations
 # and from reference data (Ownership, Control, Directorship), and a share's link to its issuer.
@@ -128,6 +128,17 @@ class TracingRepository:
             limit=limit,
         )
         return [cast(TraceRow, dict(r)) for r in rows]
+
+    def entity(self, dataset: str, entity_id: str) -> RefEntityRow | None:
+        """A reference entity as published."""
+        record = self._tx.run(
+            "MATCH (n:Ref {dataset: $dataset, id: $id}) WHERE NOT n:RefPending "
+            "RETURN n.id AS id, n.schema AS schema, n.caption AS caption, "
+            "n.properties AS properties",
+            dataset=dataset,
+            id=entity_id,
+        ).single()
+        return cast(RefEntityRow, dict(record)) if record else None
 
     def cases(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """The number and agency of each (not purged) case id."""

@@ -273,6 +273,15 @@ class MatchRow(TypedDict):
     case_agency: str | None
 
 
+class RefEntityRow(TypedDict):
+    """A reference entity as published: its FtM schema, caption and properties (JSON)."""
+
+    id: str
+    schema: str
+    caption: str | None
+    properties: str
+
+
 class TraceNode(TypedDict, total=False):
     """A node on a traced path: a case's subject or asset (uid, case_id), a reference entity
     (dataset, id, schema, caption, countries, jurisdictions), or the identifier (kind) that two
@@ -434,6 +443,7 @@ class TracingRepository(Protocol):
         limit: int,
     ) -> list[TraceRow]: ...
     def cases(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]: ...
+    def entity(self, dataset: str, entity_id: str) -> RefEntityRow | None: ...
 
 
 class MigrationRepository(Protocol):

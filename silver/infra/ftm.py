@@ -967,3 +967,38 @@ def identifying_views(
         # FtM has a second property for a wallet's address.
         for value in props.get("cryptoAddress") or []:
             yield "asset", {**context, "address": value}
+
+
+# --- A reference entity copied into a case as an asset -------------------------------------
+
+# Where a reference asset is, by the first of these properties it has (a vessel and an aircraft
+# by their flag, a company share by its issuer's jurisdiction is not known here).
+_WHERE = ("country", "flag", "jurisdiction")
+
+
+def asset_from_reference(
+    schema_name: str, props: Mapping[str, Sequence[str]]
+) -> dict[str, Any] | None:
+    """What a case can hold of a published asset: its type, the identifying fields of that type
+    (the first value of each), a vessel's name, and the country it is in. None when the schema
+    is not one of an asset a case holds. Values are as published: the case-body validation
+    normalises and checks them when the asset is added."""
+    kind = ASSET_TYPE_OF_SCHEMA.get(schema_name)
+    if kind is None or kind in ("other", "company_share"):
+        return None
+    asset: dict[str, Any] = {"type": kind}
+    for field_name, prop in ASSET_FORMS[kind].fields:
+        values = [v for v in props.get(prop) or [] if v]
+        if kind == "vehicle":
+            compact = [re.sub(r"[\s-]", "", v).upper() for v in values]
+            shaped = [v for v, c in zip(values, compact, strict=True) if VIN_SHAPE.fullmatch(c)]
+            values = shaped if field_name == "vin" else [v for v in values if v not in shaped]
+        if values and field_name not in asset:
+            asset[field_name] = values[0]
+    for prop in _WHERE:
+        if props.get(prop):
+            asset["country"] = str(props[prop][0]).upper()
+            break
+    if kind == "vehicle" and asset.get("registration_plate") and asset.get("country"):
+        asset["registration_country"] = asset["country"]
+    return asset

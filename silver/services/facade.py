@@ -150,6 +150,14 @@ class Cases:
             case_id, start, direction, depth, user, self._ctx.uow(), self._ctx.keys(), purpose
         )
 
+    def add_reference_asset(
+        self, case_id: str, dataset: str, entity_id: str, version: int | None, user: User
+    ) -> Case:
+        """Copy a traced reference asset into the case (and its country into the targets)."""
+        return ftm_cases.add_reference_asset(
+            case_id, dataset, entity_id, version, user, self._ctx.uow, self._ctx.keys()
+        )
+
     def screening(self, case_id: str, user: User) -> dict[str, Any]:
         settings = self._ctx.settings
         return screening.screening_of(

@@ -15,23 +15,9 @@ from silver.bootstrap import Silver
 from silver.services import reference
 from tests.integration.conftest import Login
 from tests.support.cases import case_body, imo
+from tests.support.reference import chain, entity, own
 
 Lines = list[dict[str, Any]]
-
-
-def entity(entity_id: str, schema: str, **props: Any) -> dict[str, Any]:
-    return {
-        "id": entity_id,
-        "schema": schema,
-        "properties": {k: v if isinstance(v, list) else [v] for k, v in props.items()},
-    }
-
-
-def own(link_id: str, owner: str, asset: str, percentage: str | None) -> dict[str, Any]:
-    props: dict[str, Any] = {"owner": owner, "asset": asset}
-    if percentage is not None:
-        props["percentage"] = percentage
-    return entity(link_id, "Ownership", **props)
 
 
 @pytest.fixture
@@ -75,22 +61,6 @@ def reached_refs(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {
         r["node"]["entity_id"]: r for r in result["reached"] if r["node"]["kind"] == "reference"
     }
-
-
-def chain(tag: str, vessel_imo: str) -> Lines:
-    """A reference person who owns a Cypriot holding, which owns 60% of a Panamanian company,
-    which owns half of another, which owns a vessel."""
-    return [
-        entity(f"{tag}-p", "Person", name="Jan Zilverberg", birthDate="1970-05-01"),
-        entity(f"{tag}-cy", "Company", name=f"Silverline Holdings {tag} Ltd", jurisdiction="cy"),
-        entity(f"{tag}-pa1", "Company", name=f"Argenta Maritime {tag} S.A.", jurisdiction="pa"),
-        entity(f"{tag}-pa2", "Company", name=f"Plata Shipping {tag} Inc", jurisdiction="pa"),
-        entity(f"{tag}-v", "Vessel", name="Silver Moon", imoNumber=vessel_imo, flag="pa"),
-        own(f"{tag}-o1", f"{tag}-p", f"{tag}-cy", "100"),
-        own(f"{tag}-o2", f"{tag}-cy", f"{tag}-pa1", "60"),
-        own(f"{tag}-o3", f"{tag}-pa1", f"{tag}-pa2", "50"),
-        own(f"{tag}-o4", f"{tag}-pa2", f"{tag}-v", "100"),
-    ]
 
 
 def test_a_suspect_matching_a_reference_person_leads_to_a_vessel_three_companies_away(
@@ -271,3 +241,29 @@ def test_no_name_reaches_neo4j_in_plaintext(client: FlaskClient, login: Login, s
         "MATCH (i:Identifier) WHERE i.kind STARTS WITH 'person_name' RETURN i LIMIT 5"
     )
     assert keys and all(len(r["i"]["index"]) == 64 for r in keys)
+
+
+def test_a_caseworker_adds_a_traced_vessel_to_the_case_with_its_country(
+    client: FlaskClient, login: Login, load: Any
+) -> None:
+    tag, vessel_imo = uuid.uuid4().hex[:6], imo()
+    dataset = load(chain(tag, vessel_imo))
+    cw = login("caseworker", "FIOD")
+    case = client.post("/api/v1/cases", json=suspect_case("Jan Zilverberg"), headers=cw).json
+    url = f"/api/v1/cases/{case['id']}/assets/from-reference"
+    payload = {"dataset": dataset, "entity_id": f"{tag}-v"}
+
+    assert client.post(url, json=payload, headers=cw).status_code == 428
+    added = client.post(url, json=payload, headers={**cw, "If-Match": f'"{case["version"]}"'})
+    assert added.status_code == 200, added.json
+    vessel = added.json["assets"][-1]
+    assert vessel["type"] == "vessel" and vessel["imo"] == vessel_imo
+    assert vessel["country"] == "PA" and "PA" in added.json["target_countries"]
+    assert vessel["key"] == f"ref-{tag}-v"
+    # The case now knows the vessel itself: it matches the reference vessel by its IMO.
+    found = client.get(f"/api/v1/cases/{case['id']}/matches", headers=cw).json["items"]
+    assert any(m.get("asset") == vessel["key"] and m["kind"] == "imo" for m in found)
+
+    company = {"dataset": dataset, "entity_id": f"{tag}-cy"}
+    refused = client.post(url, json=company, headers={**cw, "If-Match": f'"{case["version"] + 1}"'})
+    assert refused.status_code == 422 and "entity_id" in refused.json["errors"]
