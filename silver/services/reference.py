@@ -5,10 +5,13 @@ of the file, and writes each batch of rows in one transaction through the refere
 repository, so a crash loses at most the open batch and a re-run (every write is a MERGE on a
 key) completes the dataset.
 
-Checking each line against the FtM model costs more CPU than writing it, so on a big file the
-lines are parsed by worker processes (chunks of lines out, rows back, a few chunks ahead)
-while this process writes to Neo4j: parsing and the database work side by side, on cores of
-their own, and memory stays bounded. A small file is parsed in this process.
+Checking a line against the FtM model costs about half the CPU Neo4j spends writing it, so on
+a big file the lines are parsed by worker processes (chunks of lines out, rows back, a few
+chunks ahead) while this process writes: parsing and the database work side by side, and
+memory stays bounded. (Lowering the workers' priority was tried: on a machine busy with other
+work they starved and every batch waited for them.) They are spawned, so a script that calls
+this needs the usual ``if __name__ == "__main__"`` guard (the flask command has it). A small
+file is parsed in this process.
 
 A line that is not a valid FtM entity is reported (``on_bad_line(number, reason)``) and
 skipped. The first lines are read here before anything else: a file none of whose first
@@ -26,6 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain, islice
+from typing import TYPE_CHECKING
 
 from silver.domain.errors import NotFound
 from silver.domain.reference import (
@@ -36,7 +40,9 @@ from silver.domain.reference import (
     check_dataset_name,
 )
 from silver.domain.uow import AbstractUnitOfWork
-from silver.infra import ftm_reference
+
+if TYPE_CHECKING:
+    from silver.infra import ftm_reference
 
 # Rows (entities and links) per transaction; measured with bench/reference.py.
 BATCH_SIZE = 5_000
@@ -81,6 +87,8 @@ def _chunks(
 ) -> Iterator[ftm_reference.Chunk]:
     """Parsed chunks, in order: here (all of them when ``workers`` is 0, else until the file
     proved big), then in worker processes, at most two chunks per worker ahead."""
+    from silver.infra import ftm_reference
+
     pieces = _pieces(numbered, CHUNK_LINES)
     here = None if workers == 0 else 0 if workers else WORKERS_AFTER // CHUNK_LINES
     for first, lines in islice(pieces, here):
@@ -117,6 +125,9 @@ def import_reference(
     ``workers``: parsing processes (None: as many as the cores allow, once the file is big;
     0: parse here). ``on_progress(bytes_read, entities)`` is called after each batch written.
     """
+    # Loaded here, not with the module: the FtM model costs every web worker half a second.
+    from silver.infra import ftm_reference
+
     check_dataset_name(dataset)
     numbered: Numbered = iter(enumerate(lines, 1))
     imported = skipped = seen = bytes_read = 0
