@@ -87,7 +87,7 @@ status: ## Show which local processes are running
 	@ops/services.sh status
 
 .PHONY: test
-test: setup chromium-install ## Set up and run the whole test suite (lint, unit, integration, browser) against real services
+test: setup chromium-install lint ## Set up, lint, and run the whole test suite (unit, integration, browser) against real services
 	@ops/test.sh
 
 .PHONY: unit
@@ -95,10 +95,11 @@ unit: deps ## Run the unit tests only (no services)
 	$(BIN)/pytest tests/unit -q
 
 .PHONY: lint
-lint: deps ## ruff (lint and format check) and mypy
+lint: deps ## ruff (lint and format check), mypy --strict and the layer contracts (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy silver graph screening api web worker
+	$(BIN)/mypy silver graph screening api web worker wsgi.py
+	$(BIN)/lint-imports
 
 .PHONY: fmt
 fmt: deps ## Format the code with ruff

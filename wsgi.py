@@ -1,5 +1,43 @@
-"""Entry point for gunicorn (`wsgi:create_app()`) and the CLI (`flask --app wsgi ...`)."""
+"""The web process: gunicorn serves `wsgi:create_app()`; the CLI runs `flask --app wsgi ...`.
 
-from api.app import create_app
+This is where the HTTP entrypoints meet: the composition root builds Silver's dependencies
+once (`silver.bootstrap`), and the API (`api/`), the pages (`web/`) and the command line
+(`api/cli.py`) are mounted on one Flask application that carries them. Nothing connects at
+import time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from api.app import init_api
+from api.cli import register_cli
+from api.limits import init_limits
+from silver.bootstrap import bootstrap
+from silver.infra.config import Settings
+from web import init_web
+
+
+def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
+    silver = bootstrap(config)
+    app = Flask(__name__)
+    logging.basicConfig(level=logging.INFO)
+    app.extensions["silver"] = silver
+    hops = silver.settings.proxy_hops
+    if hops:
+        # Behind that many trusted proxies, the client is who they say (X-Forwarded-For), and
+        # so is the scheme (cookies' Secure flag): the rate limits and the audit need the
+        # client's address, not the proxy's.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+    init_api(app, silver.settings)
+    init_web(app, silver.settings)
+    init_limits(app, silver.settings)
+    register_cli(app)
+    return app
+
 
 __all__ = ["create_app"]

@@ -1,28 +1,21 @@
-"""The application factory. Nothing connects at import time."""
+"""The JSON API: flask-smorest blueprints, problem+json errors, the OpenAPI document."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Mapping
 from typing import Any
 
-import redis
 from flask import Flask
 from flask_smorest import Api
 
 from api.errors import register_error_handlers
-from api.extensions import Services
-from graph.driver import make_driver
-from silver.infra.config import Settings, load_settings
+from silver.infra.config import Settings
 
 API_TITLE = "Silver"
 API_VERSION = "v1"
 
 
-def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
-    settings = config if isinstance(config, Settings) else load_settings(config)
-
-    app = Flask(__name__)
+def init_api(app: Flask, settings: Settings) -> None:
+    """Mount the API on `app` (which carries Silver's dependencies in app.extensions)."""
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
         API_TITLE=API_TITLE,
@@ -45,26 +38,9 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
         },
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    logging.basicConfig(level=logging.INFO)
-
-    app.extensions["silver"] = Services(
-        settings=settings,
-        driver=make_driver(settings),
-        redis=redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=1),
-    )
-
     api = Api(app)
     _register_blueprints(api)
     register_error_handlers(app)
-
-    from web import init_web
-
-    init_web(app, settings)
-
-    from api.cli import register_cli
-
-    register_cli(app)
-    return app
 
 
 def _register_blueprints(api: Api) -> None:

@@ -1,11 +1,12 @@
-"""The command line: `flask --app wsgi users|graph|audit|keys|demo|messages|retention|reference
-...`."""
+"""The command line: `flask --app wsgi users|graph|audit|keys|demo|messages|retention|outbox|
+reference ...`."""
 
 from __future__ import annotations
 
 import os
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +14,9 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from api.extensions import services
-from graph import schema
+from api.extensions import services, silver
 from silver.domain.errors import SilverError, ValidationFailed
 from silver.domain.users import Agency, Role
-from silver.infra import crypto
-from silver.infra.keys import add_master_key
-from silver.services import auth
 
 
 def _fail(exc: SilverError) -> None:
@@ -48,7 +45,7 @@ def users_create(username: str, role: str, agency: str | None, password_stdin: b
         sys.exit(2)
     password = sys.stdin.readline().rstrip("\r\n")
     try:
-        user = auth.create_user(username, role, agency, password, services().uow())
+        user = services().users.create(username, role, agency, password)
     except SilverError as exc:
         _fail(exc)
         return
@@ -62,11 +59,7 @@ graph_cli = AppGroup("graph", help="The Neo4j graph.")
 @graph_cli.command("init")
 def graph_init() -> None:
     """Create constraints, indexes and the countries with their seed profiles (idempotent)."""
-    from silver.services import countries as country_service
-
-    svc = services()
-    n = schema.init_schema(svc.driver, svc.settings.neo4j_database)
-    seeded = country_service.seed_countries(svc.uow())
+    n, seeded = silver().init_graph()
     click.echo(
         f"graph ready: {n} constraints and indexes in place, {seeded} country profiles seeded"
     )
@@ -77,11 +70,15 @@ audit_cli = AppGroup("audit", help="The audit trail.")
 
 @audit_cli.command("verify")
 def audit_verify() -> None:
-    """Check the hash chain of every audit event."""
-    from silver.domain.audit import verify_chain
-
-    with services().uow() as uow:
-        report = verify_chain(uow.audit.iterate_all())
+    """Check the keyed chain of every audit event, and that no event recorded in the witness
+    file (var/audit/head) is missing or different."""
+    try:
+        report = services().audit.verify()
+    except SilverError as exc:
+        _fail(exc)
+        return
+    for note in report.notes:
+        click.echo(f"note: {note}")
     if report.ok:
         click.echo(f"audit chain intact: {report.checked} events")
         return
@@ -99,22 +96,12 @@ keys_cli = AppGroup("keys", help="Encryption keys.")
 @keys_cli.command("rotate")
 def keys_rotate() -> None:
     """Make a new master key current (development) and re-wrap every case's data key."""
-    svc = services()
-    ring = svc.keys.master
     try:
-        if not svc.keys.master_from_env:
-            ring = add_master_key(svc.settings, ring)
-        with svc.uow() as uow:
-            rewrapped = 0
-            for owner, wrapped in uow.keyring.wrapped_keys():
-                if crypto.wrapped_key_id(wrapped) != ring.current_id:
-                    uow.keyring.store_wrapped(owner, crypto.rewrap_data_key(ring, wrapped, owner))
-                    rewrapped += 1
-            uow.commit()
+        current, rewrapped = services().master_keys.rotate()
     except SilverError as exc:
         _fail(exc)
         return
-    click.echo(f"master key {ring.current_id} is current; re-wrapped {rewrapped} data keys")
+    click.echo(f"master key {current} is current; re-wrapped {rewrapped} data keys")
 
 
 demo_cli = AppGroup("demo", help="The fictional demo data set.")
@@ -126,7 +113,6 @@ demo_cli = AppGroup("demo", help="The fictional demo data set.")
 )
 def demo_load(password_stdin: bool) -> None:
     """Load about ten clearly fictional cases and the demo-* users (idempotent)."""
-    from api.cases.routes import validate_body
     from silver.services.demo import load_demo
 
     if not password_stdin:
@@ -137,7 +123,7 @@ def demo_load(password_stdin: bool) -> None:
         sys.exit(2)
     password = sys.stdin.readline().rstrip("\r\n")
     try:
-        numbers = load_demo(services(), password=password, validate=validate_body)
+        numbers = load_demo(services(), password=password)
     except SilverError as exc:
         _fail(exc)
         return
@@ -199,13 +185,11 @@ retention_cli = AppGroup("retention", help="Erase personal data when its retenti
 def retention_purge(dry_run: bool) -> None:
     """Erase the personal data of every case closed SILVER_RETENTION_DAYS ago (or of every
     case, once the pilot ended that long ago). Run it daily (cron or a systemd timer)."""
-    from silver.services import retention
-    from silver.services.intake import utcnow
+    from silver.services.case_store import utcnow
 
-    svc = services()
-    policy = retention.RetentionPolicy(svc.settings.retention_days, svc.settings.pilot_end)
+    retention = services().retention
     now = utcnow()
-    due = retention.due_cases(svc.uow(), policy, now)
+    due = retention.due(now)
     if dry_run:
         for case in due:
             click.echo(f"due: {case['number']}")
@@ -213,12 +197,38 @@ def retention_purge(dry_run: bool) -> None:
         return
     for case in due:
         try:
-            retention.purge_case(case["id"], svc.uow(), policy, now)
+            retention.purge(case["id"], now)
         except SilverError as exc:
             click.echo(f"skipped {case['number']}: {exc.detail}", err=True)
             continue
         click.echo(f"erased {case['number']}")
-    click.echo(f"{len(due)} case(s) due; retention {policy.days} days after closure")
+    click.echo(f"{len(due)} case(s) due; retention {retention.policy.days} days after closure")
+
+
+outbox_cli = AppGroup("outbox", help="The signed messages in var/outbox (plaintext).")
+
+
+@outbox_cli.command("prune")
+@click.option(
+    "--older-than",
+    "days",
+    required=True,
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="Remove delivered messages sent more than DAYS days ago.",
+)
+def outbox_prune(days: int) -> None:
+    """Remove the files of messages delivered (sent or acknowledged) more than DAYS days ago,
+    and of erased cases. A message still queued or failed keeps its file: a retry sends it."""
+    from silver.services.case_store import utcnow
+
+    report = services().retention.prune_outbox(timedelta(days=days), utcnow())
+    click.echo(
+        f"removed {report.removed_delivered} delivered message(s) older than {days} day(s) "
+        f"and {report.removed_erased} of erased cases; kept {report.kept} "
+        "(queued, failed or recent)"
+        + (f"; {report.unknown} file(s) unknown to the graph left alone" if report.unknown else "")
+    )
 
 
 reference_cli = AppGroup("reference", help="Public FollowTheMoney reference data.")
@@ -352,6 +362,7 @@ def register_cli(app: Flask) -> None:
         demo_cli,
         messages_cli,
         retention_cli,
+        outbox_cli,
         reference_cli,
     )
     for group in groups:

@@ -9,12 +9,50 @@ from typing import Any
 import neo4j.exceptions
 import redis.exceptions
 from flask import Flask, Response, json
+from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 
-from silver.domain.errors import SilverError, TooManyAttempts, ValidationFailed
+from silver.domain.errors import (
+    ConfigError,
+    Conflict,
+    CryptoError,
+    Forbidden,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    SilverError,
+    TooManyAttempts,
+    Unauthenticated,
+    Unavailable,
+    ValidationFailed,
+)
 
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
+
+
+# The HTTP status and title of each domain error (the most specific class listed wins).
+STATUSES: tuple[tuple[type[SilverError], int, str], ...] = (
+    (ValidationFailed, 422, "Validation failed"),
+    (Unauthenticated, 401, "Unauthorized"),
+    (Forbidden, 403, "Forbidden"),
+    (NotFound, 404, "Not found"),
+    (Conflict, 409, "Conflict"),
+    (PreconditionFailed, 412, "Precondition failed"),
+    (PreconditionRequired, 428, "Precondition required"),
+    (TooManyAttempts, 429, "Too many requests"),
+    (ConfigError, 500, "Configuration error"),
+    (CryptoError, 500, "Cryptographic failure"),
+    (Unavailable, 503, "Service unavailable"),
+)
+
+
+def status_of(exc: SilverError) -> tuple[int, str]:
+    """The HTTP status and title for a domain error."""
+    for kind, status, title in STATUSES:
+        if isinstance(exc, kind):
+            return status, title
+    return 400, "Bad request"
 
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
@@ -65,15 +103,32 @@ def _webargs_errors(exc: HTTPException) -> dict[str, list[str]]:
     return flatten_errors(messages)
 
 
+def too_many(detail: str, retry_after: int) -> Response:
+    """The one 429 of the API: the same body and headers for a rate limit and a lockout."""
+    response = problem(429, "Too many requests", detail)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
+    from api.limits import retry_after
+    from api.refusals import record_refusal
+
+    @app.errorhandler(RateLimitExceeded)
+    def _rate_limited(exc: RateLimitExceeded) -> Response:
+        return too_many(exc.description or "Too many requests.", retry_after())
+
     @app.errorhandler(SilverError)
     def _domain(exc: SilverError) -> Response:
+        status, title = status_of(exc)
         if isinstance(exc, ValidationFailed):
-            return problem(exc.status, exc.title, exc.detail, errors=exc.errors)
-        response = problem(exc.status, exc.title, exc.detail)
+            return problem(status, title, exc.detail, errors=exc.errors)
         if isinstance(exc, TooManyAttempts):
-            response.headers["Retry-After"] = str(exc.retry_after)
-        if exc.status >= 500:
+            return too_many(exc.detail, exc.retry_after)
+        if isinstance(exc, Forbidden | NotFound):
+            record_refusal(status, exc.detail)
+        response = problem(status, title, exc.detail)
+        if status >= 500:
             log.error("server-side error: %s", exc.detail)
         return response
 

@@ -5,8 +5,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from api.extensions import services
-from graph.driver import ping
+from api.extensions import silver
 
 blp = Blueprint("health", __name__, description="Liveness of the service and what it needs")
 
@@ -21,16 +20,7 @@ class HealthSchema(Schema):
 @blp.response(200, HealthSchema)
 @blp.alt_response(503, schema=HealthSchema, description="Names the dependency that is down")
 def healthz() -> Any:
-    svc = services()
-    result = {"status": "ok", "neo4j": "ok", "redis": "ok"}
-    try:
-        ping(svc.driver, svc.settings.neo4j_database)
-    except Exception:
-        result["neo4j"] = "down"
-    try:
-        svc.redis.ping()
-    except Exception:
-        result["redis"] = "down"
+    result = {"status": "ok", **silver().health()}
     if "down" in result.values():
         result["status"] = "unavailable"
         return result, 503

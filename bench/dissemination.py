@@ -16,7 +16,7 @@ approval asks for four eyes. Each approval records K queued Notices: N x K messa
 Three modes, one after the other in this process:
 
 * outbox:   SILVER_TRANSPORT=outbox (the configured SILVER_VAR_DIR, so messages land in
-            var/outbox). The clock runs from worker.jobs.enqueue_notices for all N x K
+            var/outbox). The clock runs from silver.infra.queue.enqueue_notices for all N x K
             Notices until an in-process rq SimpleWorker(...).work(burst=True) has drained the
             `silver` queue. Each job is a full delivery: load settings and keys, read and
             decrypt the case, build, sign and seal the message and store it on the Notice (one
@@ -61,15 +61,12 @@ Caveats:
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import cProfile
 import json
-import logging
 import os
 import pstats
 import random
-import secrets
 import string
 import sys
 import tempfile
@@ -79,46 +76,40 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Final
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-# bench/screening.py has the name of the `screening` package (which silver imports): keep this
-# directory off the path so `import screening` loads the package, never that file.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import support  # puts the project root on sys.path: before any of the project's imports
+from support import VIN_CHARS, Body
 
+# isort: split
 from rq import Queue, SimpleWorker, Worker
 from rq.job import Job
 
-from api.app import create_app
-from api.cases.routes import validate_body
-from api.extensions import Services
 from screening.decisions import DecisionRequest
+from silver.bootstrap import Silver as Services
+from silver.domain.case_body import validate_case_body
 from silver.domain.users import User
+from silver.infra import queue as job_queue
 from silver.infra.transport import OutboxTransport
 from silver.services import (
-    auth,
-    demo,
+    case_store,
     intake,
     messages,
 )
 from silver.services import decisions as decision_service
 from silver.services import screening as screening_svc
 from silver.services.dissemination import MESSAGE_ROUND
+from tests.support import identifiers as demo
 from tests.support.cases import case_body
 from tests.support.gateway import Gateway
-from worker import jobs
 
-Body = dict[str, Any]
 AGENCY = "FIOD"
 # EU members among the participants: no third-country transfer basis to confirm.
 EU_PARTICIPANTS = ("BE", "ES", "FR", "IT", "PT", "SE", "PL", "EE", "LV", "HU", "MT")
-VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
-INSTRUMENT = "diffusion"
+INSTRUMENT: Final = "diffusion"
 APP_ENV = {"SILVER_QUOTA": "100000000", "SILVER_RETRY_INTERVALS": "0,0,0"}
-QUIET = ("werkzeug", "neo4j", "rq", "silver")
+# rq, the services (silver.*) and the jobs (worker.jobs) each log a line per job at INFO.
+QUIET = (*support.QUIET, "rq", "silver", "worker")
 
 
 # --- Setup: approved cases with queued Notices ------------------------------------------------
@@ -171,8 +162,10 @@ def make_body(countries: Sequence[str], rng: random.Random) -> Body:
 def check_screening(svc: Services, case_id: str, countries: Sequence[str]) -> str:
     """The stored screening of a case must let a single screener approve without any warning."""
     with svc.uow() as uow:
-        row = intake.load_row(uow, case_id)
-    result = json.loads(row["screening"])
+        row = case_store.load(uow, case_id)
+    result = screening_svc.stored_result(row, svc.keys)
+    if result is None:
+        raise SystemExit(f"case {case_id} has no stored screening of its current version")
     findings = [f"{f['rule']} ({f['severity']})" for f in result["findings"]]
     if any(f["severity"] in ("warn", "block") for f in result["findings"]):
         raise SystemExit(f"the benchmark case draws warnings or blocks: {', '.join(findings)}")
@@ -216,7 +209,9 @@ def approve_cases(
     rng: random.Random,
 ) -> tuple[list[Approved], str]:
     settings = svc.settings
-    hook = screening_svc.screen_on_submit(settings.quota, settings.penalty_threshold_years)
+    hook = screening_svc.screen_on_submit(
+        settings.quota, settings.penalty_threshold_years, svc.keys
+    )
     request = DecisionRequest(
         decision="approve",
         instrument=INSTRUMENT,
@@ -227,7 +222,7 @@ def approve_cases(
     screening = ""
     for _ in range(count):
         case = intake.create_case(
-            validate_body(make_body(countries, rng)), caseworker, svc.uow(), svc.keys
+            validate_case_body(make_body(countries, rng)), caseworker, svc.uow(), svc.keys
         )
         intake.submit_case(case.id, None, caseworker, svc.uow(), svc.keys, on_submitted=hook)
         if not screening:
@@ -288,7 +283,7 @@ def environment(**values: str) -> Iterator[None]:
 
 
 def require_idle_queue(svc: Services) -> Queue:
-    queue = Queue(svc.settings.queue_name, connection=svc.redis)
+    queue = job_queue.queue_for(svc.redis, svc.settings)
     workers = Worker.all(queue=queue)
     if queue.count or workers:
         raise SystemExit(
@@ -304,12 +299,12 @@ def deliver_all(
 ) -> Result:
     """Enqueue every Notice and drain the queue with an in-process burst SimpleWorker."""
     queue = require_idle_queue(svc)
-    worker = SimpleWorker([queue], connection=svc.redis)
+    worker = SimpleWorker([queue], connection=svc.redis, serializer=job_queue.SERIALIZER)
     if profiler is not None:
         profiler.enable()
     cpu = time.process_time()
     start = time.perf_counter()
-    jobs.enqueue_notices(svc.redis, svc.settings, notice_ids)
+    job_queue.enqueue_notices(svc.redis, svc.settings, notice_ids)
     enqueued = time.perf_counter()
     worker.work(burst=True, logging_level="WARNING")
     end = time.perf_counter()
@@ -331,7 +326,7 @@ def baseline(approved: Sequence[Approved], svc: Services, directory: Path) -> Re
     start = time.perf_counter()
     for case in approved:
         for notice in case.notices:
-            now = intake.utcnow()
+            now = case_store.utcnow()
             payload = messages.payload_for(case.body, INSTRUMENT, notice.recipient)
             message = messages.build_message(
                 message_id=messages.message_id_for(case.case_id, notice.recipient, MESSAGE_ROUND),
@@ -458,17 +453,17 @@ def check_baseline(
 
 
 def delete_jobs(svc: Services, notice_ids: Sequence[str]) -> None:
-    found = Job.fetch_many([jobs.notice_job_id(i) for i in notice_ids], connection=svc.redis)
+    found = Job.fetch_many(
+        [job_queue.notice_job_id(i) for i in notice_ids],
+        connection=svc.redis,
+        serializer=job_queue.SERIALIZER,
+    )
     for job in found:
         if job is not None:
             job.delete()
 
 
 # --- Main ---------------------------------------------------------------------------------------
-
-
-def ratio(a: float, b: float) -> str:
-    return f"{a / b:.2f}x" if b else "n/a"
 
 
 def print_profile(mode: str, profiler: cProfile.Profile, top: int) -> None:
@@ -480,7 +475,7 @@ def print_profile(mode: str, profiler: cProfile.Profile, top: int) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = support.parser(__doc__)
     parser.add_argument(
         "--cases", type=int, default=100, help="approved cases per delivery mode (default 100)"
     )
@@ -488,7 +483,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--countries", type=int, default=10,
         help=f"recipients per case, the first K of {' '.join(EU_PARTICIPANTS)} (default 10)",
     )  # fmt: skip
-    parser.add_argument("--seed", type=int, default=None, help="random seed (default: random)")
     parser.add_argument(
         "--profile", choices=("outbox", "http"), default=None,
         help="run this mode's drain under cProfile and print the hot spots",
@@ -501,26 +495,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     countries = EU_PARTICIPANTS[: args.countries]
 
-    app = create_app({**os.environ, **APP_ENV})
-    for name in QUIET:
-        logging.getLogger(name).setLevel(logging.WARNING)
-    svc: Services = app.extensions["silver"]
     rng = random.Random(args.seed)
     check = Checks()
-    try:
+    with support.services({**os.environ, **APP_ENV}, QUIET) as (_app, svc):
         require_idle_queue(svc)
-        caseworker = auth.create_user(
-            f"bench-{secrets.token_hex(4)}", "caseworker", AGENCY, secrets.token_urlsafe(18),
-            svc.uow(),
-        )  # fmt: skip
-        screener = auth.create_user(
-            f"bench-{secrets.token_hex(4)}", "screener", None, secrets.token_urlsafe(18), svc.uow()
-        )
+        caseworker, _ = support.new_user(svc, "caseworker", AGENCY)
+        screener, _ = support.new_user(svc, "screener")
         total = args.cases * len(countries)
         print(
             f"dissemination benchmark: {args.cases} approved diffusions per mode to "
             f"{len(countries)} countries ({' '.join(countries)}) = {total} messages per mode; "
-            f"{os.cpu_count()} CPUs, Neo4j {svc.settings.neo4j_uri}, Redis "
+            f"{support.machine()}, Neo4j {svc.settings.neo4j_uri}, Redis "
             f"{svc.settings.redis_url}, users {caseworker.username} and {screener.username}",
             flush=True,
         )
@@ -567,8 +552,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="silver-bench-outbox-") as tmp:
             base = baseline(outbox_cases, svc, Path(tmp))
             check_baseline(svc, outbox_cases, Path(tmp), check)
-    finally:
-        svc.close()
 
     results = [outbox, http, base]
     if args.profile:
@@ -583,8 +566,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for r in (outbox, http):
         assert r.enqueue_seconds is not None
         print(
-            f"{r.mode.split()[0] + '/baseline':<16} messages/s {ratio(r.rate, base.rate)}, "
-            f"ms/message {ratio(r.ms_per_message, base.ms_per_message)} "
+            f"{r.mode.split()[0] + '/baseline':<16} messages/s {support.ratio(r.rate, base.rate)}, "
+            f"ms/message {support.ratio(r.ms_per_message, base.ms_per_message)} "
             f"(enqueueing took {r.enqueue_seconds:.2f} s of its {r.seconds:.2f} s)"
         )
     print(

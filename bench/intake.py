@@ -8,9 +8,8 @@ Three modes, each creating N cases of 5 subjects and 10 assets from C client thr
               thread) to the app served by werkzeug's threaded server on 127.0.0.1 in this
               process: authentication, validation, encryption, projection and audit.
 * service:    silver.services.intake.create_case with a unit of work, called directly: the
-              same Cypher,
-              encryption, projection and audit, without HTTP, authentication or validation
-              (its bodies are validated beforehand, outside the clock).
+              same validation, Cypher, encryption, projection and audit, without HTTP or
+              authentication.
 * raw driver: one transaction per case with one CREATE of a case node and UNWINDs creating 5
               subject and 10 asset nodes, no encryption, projection or audit. These nodes are
               labelled BenchCase/BenchSubject/BenchAsset and deleted at the end.
@@ -26,13 +25,9 @@ includes the clients' own small cost; the service and raw modes share the proces
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import json
-import logging
-import os
 import random
-import secrets
 import string
 import sys
 import threading
@@ -42,29 +37,24 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import support  # puts the project root on sys.path: before any of the project's imports
+from support import VIN_CHARS, Body
 
+# isort: split
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from api.app import create_app
-from api.cases.routes import validate_body
-from api.extensions import Services
+from silver.bootstrap import Silver as Services
+from silver.domain.case_body import validate_case_body
 from silver.domain.users import User
 from silver.services import (
-    auth,
-    demo,
     intake,
 )
+from tests.support import identifiers as demo
 
-Body = dict[str, Any]
 TARGETS = ("BE", "ES", "FR", "GB", "IT", "PL", "PT", "SE", "AE", "SG", "US", "GE", "MT")
 AGENCY = "POLITIE"
-VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 
 
 # --- Random, valid, unique case bodies ----------------------------------------------------------
@@ -262,8 +252,7 @@ class Result:
         return self.cases / self.seconds
 
     def percentile(self, p: int) -> float:
-        values = sorted(self.latencies_ms)
-        return values[min(len(values) - 1, max(0, round(p / 100 * len(values)) - 1))]
+        return support.percentile(self.latencies_ms, p)
 
 
 def run(
@@ -402,73 +391,61 @@ def delete_raw(svc: Services) -> None:
 # --- Main ---------------------------------------------------------------------------------------
 
 
-def ratio(a: float, b: float) -> str:
-    return f"{a / b:.2f}x" if b else "n/a"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = support.parser(__doc__)
     parser.add_argument("--cases", type=int, default=200, help="cases per mode (default 200)")
     parser.add_argument("--concurrency", type=int, default=4, help="client threads (default 4)")
     parser.add_argument(
         "--warmup", type=int, default=5, help="uncounted cases per mode first (default 5)"
     )
-    parser.add_argument("--seed", type=int, default=None, help="random seed (default: random)")
     args = parser.parse_args(argv)
     if args.cases < 1 or args.concurrency < 1 or args.warmup < 0:
         parser.error("--cases and --concurrency must be at least 1, --warmup at least 0")
 
-    app = create_app()
-    for name in ("werkzeug", "neo4j"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    svc: Services = app.extensions["silver"]
-    gen = Generator(random.Random(args.seed))
-    per_mode = args.cases + args.warmup
+    with support.services() as (app, svc):
+        gen = Generator(random.Random(args.seed))
+        per_mode = args.cases + args.warmup
+        user, password = support.new_user(svc, "caseworker", AGENCY)
 
-    username = f"bench-{secrets.token_hex(4)}"
-    password = secrets.token_urlsafe(18)
-    user = auth.create_user(username, "caseworker", AGENCY, password, svc.uow())
+        server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Handler)
+        thread = threading.Thread(target=server.serve_forever, name="bench-server", daemon=True)
+        thread.start()
+        port = server.port
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request(
+                "POST",
+                "/api/v1/auth/token",
+                body=json.dumps({"username": user.username, "password": password}),
+                headers={"Content-Type": "application/json"},
+            )
+            token = json.loads(conn.getresponse().read())["access_token"]
+            conn.close()
 
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Handler)
-    thread = threading.Thread(target=server.serve_forever, name="bench-server", daemon=True)
-    thread.start()
-    port = server.port
-    try:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        conn.request(
-            "POST",
-            "/api/v1/auth/token",
-            body=json.dumps({"username": username, "password": password}),
-            headers={"Content-Type": "application/json"},
-        )
-        token = json.loads(conn.getresponse().read())["access_token"]
-        conn.close()
+            print(
+                f"intake benchmark: {args.cases} cases per mode (+{args.warmup} warm-up), "
+                f"5 subjects and 10 assets each, concurrency {args.concurrency}, "
+                f"{support.machine()}, Neo4j {svc.settings.neo4j_uri}, user {user.username}",
+                flush=True,
+            )
 
-        print(
-            f"intake benchmark: {args.cases} cases per mode (+{args.warmup} warm-up), "
-            f"5 subjects and 10 assets each, concurrency {args.concurrency}, "
-            f"{os.cpu_count()} CPUs, Neo4j {svc.settings.neo4j_uri}, user {username}",
-            flush=True,
-        )
+            payloads = [json.dumps(gen.body()).encode() for _ in range(per_mode)]
+            api_make = api_worker(port, token)
+            run("api warm-up", payloads[: args.warmup], args.concurrency, api_make)
+            api = run("api (HTTP)", payloads[args.warmup :], args.concurrency, api_make)
 
-        payloads = [json.dumps(gen.body()).encode() for _ in range(per_mode)]
-        api_make = api_worker(port, token)
-        run("api warm-up", payloads[: args.warmup], args.concurrency, api_make)
-        api = run("api (HTTP)", payloads[args.warmup :], args.concurrency, api_make)
+            bodies = [validate_case_body(gen.body()) for _ in range(per_mode)]
+            service_make = service_worker(svc, user)
+            run("service warm-up", bodies[: args.warmup], args.concurrency, service_make)
+            service = run("service", bodies[args.warmup :], args.concurrency, service_make)
 
-        bodies = [validate_body(gen.body()) for _ in range(per_mode)]
-        service_make = service_worker(svc, user)
-        run("service warm-up", bodies[: args.warmup], args.concurrency, service_make)
-        service = run("service", bodies[args.warmup :], args.concurrency, service_make)
-
-        raw_bodies = [validate_body(gen.body()) for _ in range(per_mode)]
-        raw_make = raw_worker(svc)
-        run("raw warm-up", raw_bodies[: args.warmup], args.concurrency, raw_make)
-        raw = run("raw driver", raw_bodies[args.warmup :], args.concurrency, raw_make)
-    finally:
-        server.shutdown()
-        delete_raw(svc)
-        svc.close()
+            raw_bodies = [validate_case_body(gen.body()) for _ in range(per_mode)]
+            raw_make = raw_worker(svc)
+            run("raw warm-up", raw_bodies[: args.warmup], args.concurrency, raw_make)
+            raw = run("raw driver", raw_bodies[args.warmup :], args.concurrency, raw_make)
+        finally:
+            server.shutdown()
+            delete_raw(svc)
 
     print()
     print(f"{'mode':<12}{'cases':>7}{'seconds':>10}{'cases/s':>10}{'p50 ms':>10}{'p95 ms':>10}")
@@ -480,9 +457,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     for name, base in (("API/service", service), ("API/raw driver", raw)):
         print(
-            f"{name:<15} throughput {ratio(api.rate, base.rate)}, "
-            f"p50 latency {ratio(api.percentile(50), base.percentile(50))}, "
-            f"p95 latency {ratio(api.percentile(95), base.percentile(95))}"
+            f"{name:<15} throughput {support.ratio(api.rate, base.rate)}, "
+            f"p50 latency {support.ratio(api.percentile(50), base.percentile(50))}, "
+            f"p95 latency {support.ratio(api.percentile(95), base.percentile(95))}"
         )
     return 0
 

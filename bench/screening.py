@@ -31,49 +31,36 @@ cProfile afterwards and prints the K functions with the most own time.
 
 from __future__ import annotations
 
-import argparse
 import cProfile
-import logging
 import pstats
 import random
-import secrets
 import statistics
 import string
 import sys
-import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-# This file has the name of the `screening` package: import the package, never this file.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import support  # puts the project root on sys.path: before any of the project's imports
+from support import VIN_CHARS, Body
 
-from api.app import create_app
-from api.cases.routes import validate_body
-from api.extensions import Services
+# isort: split
 from screening import QuotaState, ScreeningConfig, ScreeningResult, screen_case
 from silver.domain import identifiers as ids
+from silver.domain.case_body import validate_case_body
 from silver.services import (
-    auth,
-    demo,
+    case_store,
     intake,
 )
 from silver.services import screening as screening_service
 from silver.services.countries import load_profiles
+from tests.support import identifiers as demo
 
-Body = dict[str, Any]
 AGENCY = "FIOD"
 TARGETS = ["ES", "BE", "AE", "MT", "GB", "SG"]
-VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 
 # BBAN layouts (IBAN registry): n digits, a letters, c letters or digits. NL, BE and ES have
-# national check digits and are made with silver.services.demo's helpers.
+# national check digits and are made with tests/support/identifiers.py's generators.
 BBAN_LAYOUTS = {
     "AE": "19n", "EE": "16n", "FR": "10n11c2n", "GB": "4a14n", "GE": "2a16n", "GI": "4a15c",
     "IT": "1a10n12c", "KW": "4a22c", "KZ": "3n13c", "LV": "4a13c", "MT": "4a5n18c",
@@ -239,7 +226,7 @@ ASSET_MIX = [
 
 
 class CaseBuilder:
-    def __init__(self, rng: random.Random, participants: Sequence[str]) -> None:
+    def __init__(self, rng: random.Random, participants: Iterable[str]) -> None:
         self.rng = rng
         self.participants = sorted(set(participants) - {"NL"})
 
@@ -491,23 +478,11 @@ class Result:
         return statistics.fmean(self.latencies_ms)
 
     def percentile(self, p: int) -> float:
-        values = sorted(self.latencies_ms)
-        return values[min(len(values) - 1, max(0, round(p / 100 * len(values)) - 1))]
+        return support.percentile(self.latencies_ms, p)
 
 
 def timed(mode: str, reps: int, warmup: int, call: Callable[[], object]) -> Result:
-    for _ in range(warmup):
-        call()
-    latencies = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        call()
-        latencies.append((time.perf_counter() - start) * 1000)
-    return Result(mode, latencies)
-
-
-def ratio(a: float, b: float) -> str:
-    return f"{a / b:.2f}x" if b else "n/a"
+    return Result(mode, support.timed(call, reps, warmup))
 
 
 def free_text_chars(body: Body) -> int:
@@ -523,12 +498,11 @@ def free_text_chars(body: Body) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = support.parser(__doc__)
     parser.add_argument("--reps", type=int, default=200, help="timed runs per mode (default 200)")
     parser.add_argument(
         "--warmup", type=int, default=20, help="uncounted runs per mode first (default 20)"
     )
-    parser.add_argument("--seed", type=int, default=None, help="random seed (default: random)")
     parser.add_argument(
         "--profile", type=int, default=0, metavar="K",
         help="afterwards, profile the rules and print the K functions with most own time",
@@ -537,39 +511,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.reps < 1 or args.warmup < 0 or args.profile < 0:
         parser.error("--reps must be at least 1, --warmup and --profile at least 0")
 
-    app = create_app()
-    for name in ("werkzeug", "neo4j"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    svc: Services = app.extensions["silver"]
-    settings = svc.settings
-    keys = svc.keys
-    try:
-        now = intake.utcnow()
+    with support.services() as (_app, svc):
+        settings = svc.settings
+        keys = svc.keys
+        now = case_store.utcnow()
         with svc.uow() as uow:
             profiles, participants = load_profiles(uow, TARGETS)
             quota = QuotaState(limit=settings.quota, used=uow.cases.quota_used())
         config = ScreeningConfig(penalty_threshold_years=settings.penalty_threshold_years)
 
-        body = validate_body(CaseBuilder(random.Random(args.seed), participants).body())
-        username = f"bench-{secrets.token_hex(4)}"
-        user = auth.create_user(
-            username, "caseworker", AGENCY, secrets.token_urlsafe(18), svc.uow()
-        )
+        body = validate_case_body(CaseBuilder(random.Random(args.seed), participants).body())
+        user, _password = support.new_user(svc, "caseworker", AGENCY)
         stored = intake.create_case(body, user, svc.uow(), keys)
         with svc.uow() as uow:
-            row = intake.load_row(uow, stored.id)
-        case = intake.open_case(row, keys)
+            row = case_store.load(uow, stored.id)
+        case = case_store.open_case(row, keys)
         assert case.body == stored.body, "the stored body does not read back as it was written"
 
         print(
             f"screening benchmark: {args.reps} runs per mode (+{args.warmup} warm-up), "
-            f"case {stored.number} of {username}, Neo4j {settings.neo4j_uri}",
+            f"case {stored.number} of {user.username}, {support.machine()}, "
+            f"Neo4j {settings.neo4j_uri}",
             flush=True,
         )
 
         def load() -> None:
             with svc.uow() as uow:
-                intake.open_case(intake.load_row(uow, stored.id), keys)
+                case_store.open_case(case_store.load(uow, stored.id), keys)
 
         def rules() -> ScreeningResult:
             return screen_case(
@@ -595,8 +563,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
         result = rules()
         assert result.to_dict() == service().to_dict(), "rules and service disagree"
-    finally:
-        svc.close()
 
     severities = Counter(f.severity for f in result.findings)
     risks = Counter(c.risk for c in result.countries)
@@ -624,9 +590,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     load_r, rules_r, service_r = results
     for name, r in (("rules/load", rules_r), ("service/load", service_r)):
         print(
-            f"{name:<13} median {ratio(r.median, load_r.median)}, "
-            f"p95 {ratio(r.percentile(95), load_r.percentile(95))}, "
-            f"mean {ratio(r.mean, load_r.mean)}"
+            f"{name:<13} median {support.ratio(r.median, load_r.median)}, "
+            f"p95 {support.ratio(r.percentile(95), load_r.percentile(95))}, "
+            f"mean {support.ratio(r.mean, load_r.mean)}"
         )
 
     if args.profile:

@@ -2,15 +2,15 @@
 
     .venv/bin/python bench/stats.py [--cases 10000] [--outcomes 100000] [--repeat 7] [--seed N]
 
-Builds a synthetic data set with UNWIND batches of raw Cypher, shaped as docs/graph-model.md
-describes the graph: N cases across FIOD, OM and POLITIE with assets, decisions (returns,
-rejections, single and four-eyes approvals), KEPT_OUT relationships, notices (a notice is one
-Notice SENT_TO every participant but the Netherlands, a diffusion one Notice per chosen
-country) and M outcomes reported by the countries that received the case. The recipients are
-the participating countries already in the graph (51 with the Netherlands after
-`flask --app wsgi graph init`). Every case is created in 1066, a year no real case uses, and
-every case id starts with `bench-stats-<random>-`: the statistics of that window see exactly
-this data set, and all of it is deleted at the end, also after an error.
+Builds a synthetic data set with UNWIND batches of raw Cypher (tests/support/stats_graph.py, the
+writer of the statistics tests too), shaped as docs/graph-model.md describes the graph: N cases
+across FIOD, OM and POLITIE with assets, decisions (returns, rejections, single and four-eyes
+approvals), KEPT_OUT relationships, notices (a notice is one Notice SENT_TO every participant but
+the Netherlands, a diffusion one Notice per chosen country) and M outcomes reported by the
+countries that received the case. The recipients are the participating countries already in the
+graph (51 with the Netherlands after `flask --app wsgi graph init`). Every case is created in 1066,
+a year no real case uses, and every case id starts with `bench-stats-<random>-`: the statistics of
+that window see exactly this data set, and all of it is deleted at the end, also after an error.
 
 Then, in the same run and against the same database, it times after one warm-up each:
 
@@ -30,33 +30,29 @@ with IF NOT EXISTS before timing, so the figure reflects it.
 
 from __future__ import annotations
 
-import argparse
-import logging
-import os
 import random
 import secrets
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import support  # puts the project root on sys.path: before any of the project's imports
 
+# isort: split
 import neo4j
 
 import graph.repositories.stats as queries
 from api.stats.report import render_report
-from graph.driver import make_driver
 from graph.repositories.stats import read_stats
 from silver.domain.projection import ASSET_LABELS
-from silver.infra.config import Settings, load_settings
+from silver.domain.stats.export import PilotStatistics, to_json
+from silver.domain.stats.rates import default_rates
 from silver.services import stats
+from tests.support import stats_graph
 
 YEAR = 1066
 AGENCIES = ("FIOD", "OM", "POLITIE")
@@ -68,31 +64,7 @@ RULES = ("MISUSE.DEATH_PENALTY", "MISUSE.HUMAN_RIGHTS", "MISUSE.CORRUPTION",
          "MISUSE.SUBJECT_TIES")  # fmt: skip
 CURRENCIES = ("EUR", "EUR", "EUR", "USD", "GBP", "CHF", "KZT", "AED")
 INDEXES = ("CREATE INDEX case_created_at IF NOT EXISTS FOR (c:Case) ON (c.created_at)",)
-BATCH = 5000
 Row = dict[str, Any]
-
-WRITES = {
-    "cases": "UNWIND $rows AS r CREATE (c:Case) SET c = r",
-    "decisions": """
-        UNWIND $rows AS r MATCH (c:Case {id: r.case_id})
-        CREATE (c)-[:HAS_DECISION]->(d:Decision) SET d = r""",
-    "assets": """
-        UNWIND $rows AS r MATCH (c:Case {id: r.case_id})
-        CREATE (c)-[:HAS_ASSET]->(a:Asset) SET a = r.props SET a:$(r.labels)""",
-    "notices": """
-        UNWIND $rows AS r MATCH (c:Case {id: r.case_id})
-        CREATE (c)-[:DISSEMINATED_AS]->(n:Notice) SET n = r.props
-        WITH n, r UNWIND r.countries AS code
-        MATCH (k:Country {code: code}) CREATE (n)-[:SENT_TO]->(k)""",
-    "outcomes": """
-        UNWIND $rows AS r MATCH (c:Case {id: r.case_id})
-        MATCH (k:Country {code: r.props.country})
-        CREATE (c)-[:HAS_OUTCOME]->(o:Outcome)<-[:REPORTED]-(k) SET o = r.props
-        WITH o, r MATCH (a:Asset {uid: r.asset_uid}) CREATE (o)-[:CONCERNS]->(a)""",
-    "kept_out": """
-        UNWIND $rows AS r MATCH (c:Case {id: r.case_id}), (k:Country {code: r.country})
-        CREATE (c)-[:KEPT_OUT {rule: r.rule, risk: r.risk, at: r.at}]->(k)""",
-}
 
 
 # --- The data set ---------------------------------------------------------------------------------
@@ -100,11 +72,13 @@ WRITES = {
 
 class DataSet:
     """Rows for every kind of node, made in memory first so that writing is all that is timed
-    by the database, and outcomes can be spread over the pairs that received a case."""
+    by the database, and outcomes can be spread over the pairs that received a case. The rows
+    are those of tests/support/stats_graph.py, the writer the statistics tests use too."""
 
     def __init__(self, rng: random.Random, prefix: str, countries: Sequence[str]) -> None:
         self.rng, self.prefix, self.countries = rng, prefix, list(countries)
-        self.rows: dict[str, list[Row]] = {kind: [] for kind in WRITES}
+        self.graph = stats_graph.StatsGraph()
+        self.rows = self.graph.rows
         self.reached: list[tuple[str, datetime, list[str], list[str]]] = []
         self.serial = 0
 
@@ -126,25 +100,17 @@ class DataSet:
     def case(self, i: int) -> None:
         rng, case_id = self.rng, f"{self.prefix}{i:06d}"
         created = datetime(YEAR, 1, 1, tzinfo=UTC) + timedelta(minutes=rng.randrange(525_000))
-        row: Row = {
-            "id": case_id, "number": f"{case_id}-N", "agency": rng.choice(AGENCIES),
-            "status": "draft", "version": 1, "urgency": rng.choice(("normal", "urgent")),
-            "crime_types": rng.sample(CRIMES, rng.randint(1, 3)),
-            "requested_instrument": "notice", "max_penalty_years": 8,
-            "target_countries": rng.sample(self.countries, 2), "subject_count": 2,
-            "asset_count": 0, "created_at": created, "updated_at": created,
-        }  # fmt: skip
+        row = self.graph.case(
+            case_id, agency=rng.choice(AGENCIES), status="draft",
+            urgency=rng.choice(("normal", "urgent")),
+            crime_types=rng.sample(CRIMES, rng.randint(1, 3)),
+            target_countries=rng.sample(self.countries, 2), subject_count=2, created_at=created,
+        )  # fmt: skip
         assets = [f"{case_id}/a{j}" for j in range(rng.randint(1, 5))]
         row["asset_count"] = len(assets)
         for uid in assets:
             kind = rng.choice(tuple(ASSET_LABELS))
-            amount, currency = self.money()
-            self.rows["assets"].append({
-                "case_id": case_id, "labels": ["Asset", ASSET_LABELS[kind]],
-                "props": {"uid": uid, "case_id": case_id, "type": kind,
-                          "value_amount": amount, "value_currency": currency},
-            })  # fmt: skip
-        self.rows["cases"].append(row)
+            self.graph.asset(case_id, uid, kind, *self.money())
         if rng.random() < 0.2:
             return
         t = created + timedelta(hours=rng.randint(1, 200))
@@ -171,18 +137,12 @@ class DataSet:
         row.update(status="approved", decided_at=t, approved_at=t)
         if rng.random() < 0.3:
             for country in rng.sample(self.countries, rng.randint(1, 3)):
-                self.rows["kept_out"].append({"case_id": case_id, "country": country,
-                                              "rule": rng.choice(RULES), "risk": "high",
-                                              "at": t})  # fmt: skip
+                self.graph.kept_out(case_id, country, rng.choice(RULES), t)
         if rng.random() < 0.85:
             self.disseminate(case_id, row, t, assets)
 
     def decision(self, case_id: str, kind: str, stage: str, at: datetime, codes: list[str]) -> None:
-        self.rows["decisions"].append({
-            "id": self.uid(), "case_id": case_id, "decision": kind, "stage": stage,
-            "instrument": "notice", "countries": [], "reason_codes": codes,
-            "acknowledged_rules": [], "by": "bench", "at": at, "case_version": 1,
-        })  # fmt: skip
+        self.graph.decision(case_id, self.uid(), kind, stage, at, codes, "bench")
 
     def disseminate(self, case_id: str, row: Row, t: datetime, assets: list[str]) -> None:
         rng = self.rng
@@ -195,16 +155,13 @@ class DataSet:
         for instrument, recipient, countries in notices:
             status = rng.choice(("sent", "sent", "acknowledged", "acknowledged", "failed"))
             delivered = status != "failed"
-            notice_id = self.uid()
-            self.rows["notices"].append({
-                "case_id": case_id, "countries": countries,
-                "props": {"id": notice_id, "case_id": case_id, "recipient": recipient,
-                          "instrument": instrument, "status": status, "attempts": 1,
-                          "message_id": notice_id, "queued_at": t,
-                          "sent_at": sent if delivered else None,
-                          "due_by": sent + timedelta(days=7) if delivered else None,
-                          "overdue": status == "sent" and rng.random() < 0.5, "categories": []},
-            })  # fmt: skip
+            self.graph.notice(
+                case_id, self.uid(), instrument=instrument, recipient=recipient,
+                countries=countries, status=status, queued_at=t,
+                sent_at=sent if delivered else None,
+                due_by=sent + timedelta(days=7) if delivered else None,
+                overdue=status == "sent" and rng.random() < 0.5,
+            )  # fmt: skip
             if delivered:
                 self.reached.append((case_id, sent, countries, assets))
         if rng.random() < 0.3:
@@ -219,65 +176,22 @@ class DataSet:
             case_id, sent, countries, assets = rng.choice(self.reached)
             result = rng.choice(RESULTS)
             amount, currency = (None, None) if result == "no_information" else self.money()
-            self.rows["outcomes"].append({
-                "case_id": case_id, "asset_uid": rng.choice(assets) if assets else None,
-                "props": {"id": self.uid(), "case_id": case_id,
-                          "country": rng.choice(countries), "result": result,
-                          "value_amount": amount, "value_currency": currency,
-                          "reported_on": sent.date() + timedelta(days=rng.randint(0, 120)),
-                          "recorded_at": sent, "recorded_by": "bench"},
-            })  # fmt: skip
-
-
-def batches(rows: list[Row], size: int = BATCH) -> Iterator[list[Row]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
-
-
-def write(driver: neo4j.Driver, database: str | None, data: DataSet) -> None:
-    for kind, statement in WRITES.items():
-        for batch in batches(data.rows[kind]):
-            driver.execute_query(statement, rows=batch, database_=database)
-        print(f"  wrote {len(data.rows[kind]):>7} {kind}", flush=True)
-
-
-def delete(driver: neo4j.Driver, database: str | None, prefix: str) -> None:
-    """Everything of the data set, a few hundred cases per transaction."""
-    while True:
-        records, _, _ = driver.execute_query(
-            """
-            MATCH (c:Case) WHERE c.id STARTS WITH $prefix
-            WITH c LIMIT 200
-            OPTIONAL MATCH (c)-[:HAS_DECISION|HAS_ASSET|DISSEMINATED_AS|HAS_OUTCOME]->(n)
-            WITH c, collect(n) AS nodes
-            FOREACH (n IN nodes | DETACH DELETE n)
-            DETACH DELETE c
-            RETURN count(*) AS n
-            """,
-            prefix=prefix,
-            database_=database,
-        )
-        if not records or records[0]["n"] == 0:
-            return
+            asset_uid = rng.choice(assets) if assets else None
+            self.graph.outcome(
+                case_id, self.uid(), country=rng.choice(countries), result=result,
+                asset_uid=asset_uid, amount=amount, currency=currency,
+                reported_on=sent.date() + timedelta(days=rng.randint(0, 120)),
+                recorded_at=sent, by="bench",
+            )  # fmt: skip
 
 
 # --- Timing ---------------------------------------------------------------------------------------
 
 
-def timed(repeat: int, run: Callable[[], Any]) -> list[float]:
-    run()
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
 def profile(driver: neo4j.Driver, database: str | None, start: datetime, end: datetime) -> None:
     """Database hits and rows of every statistics query (PROFILE), biggest first."""
     params = {"start": start, "end": end, "now": datetime.now(UTC), "requester": "NL",
-              "rated": stats.default_rates().convertible}  # fmt: skip
+              "rated": default_rates().convertible}  # fmt: skip
     results = []
     for name, text in vars(queries).items():
         if not (
@@ -304,99 +218,95 @@ def total_hits(plan: dict[str, Any]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = support.parser(__doc__)
     parser.add_argument("--cases", type=int, default=10_000, help="cases (default 10000)")
     parser.add_argument("--outcomes", type=int, default=100_000, help="outcomes (default 100000)")
     parser.add_argument("--repeat", type=int, default=7, help="timed runs of each (default 7)")
-    parser.add_argument("--seed", type=int, default=None, help="random seed (default: random)")
     parser.add_argument("--profile", action="store_true", help="PROFILE every query as well")
     args = parser.parse_args(argv)
     if args.cases < 1 or args.outcomes < 0 or args.repeat < 1:
         parser.error("--cases and --repeat must be at least 1, --outcomes at least 0")
 
-    logging.basicConfig(level=logging.WARNING)
-    settings: Settings = load_settings()
-    driver = make_driver(settings)
-    database = settings.neo4j_database
     prefix = f"bench-stats-{secrets.token_hex(4)}-"
-    try:
-        records, _, _ = driver.execute_query(
-            "MATCH (k:Country) WHERE k.participant = true AND k.code <> 'NL' "
-            "RETURN k.code AS code ORDER BY code",
-            database_=database,
-            routing_=neo4j.RoutingControl.READ,
-        )
-        countries = [r["code"] for r in records]
-        if len(countries) < 2:
-            print("the graph has no participating countries: run `flask --app wsgi graph init`")
-            return 1
-        for statement in INDEXES:
-            driver.execute_query(statement, database_=database)
-        driver.execute_query("CALL db.awaitIndexes(300)", database_=database)
+    with support.services() as (_app, svc):
+        settings, driver = svc.settings, svc.driver
+        database = settings.neo4j_database
+        try:
+            countries = stats_graph.recipients(driver, database)
+            if len(countries) < 2:
+                print("the graph has no participating countries: run `flask --app wsgi graph init`")
+                return 1
+            for statement in INDEXES:
+                driver.execute_query(statement, database_=database)
+            driver.execute_query("CALL db.awaitIndexes(300)", database_=database)
 
-        data = DataSet(random.Random(args.seed), prefix, countries)
-        data.build(args.cases, args.outcomes)
-        print(
-            f"stats benchmark: {args.cases} cases, {len(countries) + 1} countries "
-            f"({len(countries)} recipients), {len(data.rows['outcomes'])} outcomes in "
-            f"{YEAR}; Neo4j {settings.neo4j_uri}; {os.cpu_count()} CPUs, load average "
-            f"{os.getloadavg()[0]:.1f}; prefix {prefix}",
-            flush=True,
-        )
-        start = time.perf_counter()
-        write(driver, database, data)
-        print(f"  written in {time.perf_counter() - start:.1f} s", flush=True)
-        records, _, _ = driver.execute_query(
-            """
-            MATCH (c:Case) WHERE c.id STARTS WITH $prefix
-            RETURN count(c) AS cases,
-                   sum(COUNT { (c)-[:DISSEMINATED_AS]->(:Notice)-[:SENT_TO]->() }) AS sent_to,
-                   sum(COUNT { (c)-[:HAS_OUTCOME]->() }) AS outcomes
-            """,
-            prefix=prefix,
-            database_=database,
-        )
-        print(f"  in the graph: {records[0].data()}; all cases: ", end="")
-
-        def count_all() -> int:
-            rows, _, _ = driver.execute_query(
-                "MATCH (c:Case) RETURN count(c) AS n",
+            data = DataSet(random.Random(args.seed), prefix, countries)
+            data.build(args.cases, args.outcomes)
+            print(
+                f"stats benchmark: {args.cases} cases, {len(countries) + 1} countries "
+                f"({len(countries)} recipients), {len(data.rows['outcomes'])} outcomes in "
+                f"{YEAR}; Neo4j {settings.neo4j_uri}; {support.machine()}; prefix {prefix}",
+                flush=True,
+            )
+            start = time.perf_counter()
+            stats_graph.write(
+                driver,
+                database,
+                data.graph,
+                on_written=lambda kind, n: print(f"  wrote {n:>7} {kind}", flush=True),
+            )
+            print(f"  written in {time.perf_counter() - start:.1f} s", flush=True)
+            records, _, _ = driver.execute_query(
+                """
+                MATCH (c:Case) WHERE c.id STARTS WITH $prefix
+                RETURN count(c) AS cases,
+                       sum(COUNT { (c)-[:DISSEMINATED_AS]->(:Notice)-[:SENT_TO]->() }) AS sent_to,
+                       sum(COUNT { (c)-[:HAS_OUTCOME]->() }) AS outcomes
+                """,
+                prefix=prefix,
                 database_=database,
-                routing_=neo4j.RoutingControl.READ,
             )
-            return int(rows[0]["n"])
+            print(f"  in the graph: {records[0].data()}; all cases: ", end="")
 
-        print(count_all(), flush=True)
-        reader = partial(read_stats, driver, database)
+            def count_all() -> int:
+                rows, _, _ = driver.execute_query(
+                    "MATCH (c:Case) RETURN count(c) AS n",
+                    database_=database,
+                    routing_=neo4j.RoutingControl.READ,
+                )
+                return int(rows[0]["n"])
 
-        def full(audience: str) -> stats.PilotStatistics:
-            return stats.pilot_statistics(
-                reader,
-                period_from=date(YEAR, 1, 1),
-                period_to=date(YEAR, 12, 31),
-                audience=audience,
-                quota_limit=settings.quota,
-                suppress_below=settings.suppress_below,
-            )
+            print(count_all(), flush=True)
+            reader = partial(read_stats, driver, database)
 
-        check = full("internal").figures
-        assert check[("funnel", "total", "all", "proposed")] == args.cases
-        assert check[("asset_results", "total", "all", "outcomes")] == len(data.rows["outcomes"])
-        results = {
-            "count(c)": timed(args.repeat, count_all),
-            "stats internal": timed(args.repeat, lambda: full("internal")),
-            "stats public": timed(args.repeat, lambda: full("public")),
-            "report (html)": timed(
-                max(1, args.repeat // 2), lambda: render_report(stats.to_json(full("public")))
-            ),
-        }
-        print_table(results)
-        if args.profile:
-            bounds = stats.period_bounds(date(YEAR, 1, 1), date(YEAR, 12, 31))
-            profile(driver, database, *bounds)
-    finally:
-        delete(driver, database, prefix)
-        driver.close()
+            def full(audience: str) -> PilotStatistics:
+                return stats.pilot_statistics(
+                    reader,
+                    period_from=date(YEAR, 1, 1),
+                    period_to=date(YEAR, 12, 31),
+                    audience=audience,
+                    quota_limit=settings.quota,
+                    suppress_below=settings.suppress_below,
+                )
+
+            check = full("internal").figures
+            assert check[("funnel", "total", "all", "proposed")] == args.cases
+            outcomes = check[("asset_results", "total", "all", "outcomes")]
+            assert outcomes == len(data.rows["outcomes"])
+            results = {
+                "count(c)": support.timed(count_all, args.repeat),
+                "stats internal": support.timed(lambda: full("internal"), args.repeat),
+                "stats public": support.timed(lambda: full("public"), args.repeat),
+                "report (html)": support.timed(
+                    lambda: render_report(to_json(full("public"))), max(1, args.repeat // 2)
+                ),
+            }
+            print_table(results)
+            if args.profile:
+                bounds = stats.period_bounds(date(YEAR, 1, 1), date(YEAR, 12, 31))
+                profile(driver, database, *bounds)
+        finally:
+            stats_graph.delete(driver, database, prefix)
     return 0
 
 

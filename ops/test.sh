@@ -32,7 +32,4 @@ cleanup() {
 trap cleanup EXIT
 if ((${#started[@]})); then ops/services.sh start "${started[@]}" || exit 1; fi
 .venv/bin/flask --app wsgi graph init || exit 1
-.venv/bin/ruff check . || exit 1
-.venv/bin/ruff format --check . || exit 1
-.venv/bin/mypy silver graph screening api web worker || exit 1
 .venv/bin/pytest "$@"

@@ -6,6 +6,7 @@ returns a `ScreeningResult` whose `to_dict()` is the body of `GET /api/v1/cases/
 Rules live in `case_rules.py` and `country_rules.py`, one decorated function each.
 """
 
+from screening.catalogue import rule_catalogue
 from screening.engine import assess_country, candidate_countries, screen, screen_case
 from screening.model import (
     RISKS,
@@ -18,8 +19,8 @@ from screening.model import (
     ScreeningInput,
     ScreeningResult,
 )
-from screening.registry import CASE_RULES, COUNTRY_RULES, rule_catalogue
-from screening.text import is_bsn
+from screening.registry import CASE_RULES, COUNTRY_RULES
+from silver.domain.identifiers import is_bsn
 
 __all__ = [
     "CASE_RULES",

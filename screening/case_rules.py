@@ -1,4 +1,4 @@
-"""Case-level rules (DOMAIN.md, "Screening rules", first table).
+"""Case-level rules (docs/domain.md, "Screening", first table).
 
 Messages name subjects by their client key and never quote personal data: no names, no BSN,
 no e-mail address or phone number. A quoted term is a word from the term lists.

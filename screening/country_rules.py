@@ -1,4 +1,4 @@
-"""Country-level rules (DOMAIN.md, "Screening rules", second table), and the transfer basis.
+"""Country-level rules (docs/domain.md, "Screening", second table), and the transfer basis.
 
 A country's risk is the highest risk among the reasons its rules give; `low` when none does.
 """

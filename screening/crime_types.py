@@ -1,6 +1,6 @@
 """Which of a case's crime types may be capital offences in a country (MISUSE.DEATH_PENALTY).
 
-Case crime types (CONTRACT.md) and the profiles' capital-offence vocabulary (DOMAIN.md) differ,
+Case crime types (`CRIME_TYPES`) and the profiles' capital offences (`CAPITAL_OFFENCES`) differ,
 so this table maps one onto the other. For each case type:
 
 - `definite`: capital-offence categories the crime type *is*. A match where the country is

@@ -1,4 +1,4 @@
-"""The screener's decision policy (CONTRACT.md, `POST /api/v1/cases/{id}/decisions`): pure.
+"""The screener's decision policy (`POST /api/v1/cases/{id}/decisions`): pure.
 
 `rule_on` takes a decision request, a fresh screening of the case and, for a case awaiting its
 second approval, the first approval. It either returns the ruling (new status, recipients,

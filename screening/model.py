@@ -118,7 +118,7 @@ class ScreeningResult:
     quota: QuotaState
 
     def to_dict(self) -> dict[str, Any]:
-        """The body of `GET /api/v1/cases/{id}/screening` (CONTRACT.md)."""
+        """The body of `GET /api/v1/cases/{id}/screening`."""
         return {
             "verdict": self.verdict,
             "findings": [finding.to_dict() for finding in self.findings],

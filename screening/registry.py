@@ -73,21 +73,3 @@ def country_rule(rule_id: str, *, risk: Risk, basis: str) -> Callable[[CountryCh
         return check
 
     return register
-
-
-def rule_catalogue() -> list[dict[str, str]]:
-    """Every registered rule: id, level (case or country), severity or risk, legal basis."""
-    from screening.country_rules import TRANSFER_BASIS_LEGAL_BASIS, TRANSFER_BASIS_RULE
-
-    rows = [
-        {"rule": r.id, "level": "case", "severity": r.severity, "legal_basis": r.legal_basis}
-        for r in CASE_RULES
-    ]
-    rows += [
-        {"rule": r.id, "level": "country", "risk": r.risk, "legal_basis": r.legal_basis}
-        for r in COUNTRY_RULES
-    ]
-    rows.append(
-        {"rule": TRANSFER_BASIS_RULE, "level": "country", "legal_basis": TRANSFER_BASIS_LEGAL_BASIS}
-    )
-    return rows

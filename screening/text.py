@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Literal
 
+from silver.domain.identifiers import is_bsn
+
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
@@ -125,13 +127,16 @@ def _term_tokens(term: str) -> list[str]:
     return tokens
 
 
+Trie = dict[str, "Trie"]
+
+
 def _trie_regex(terms: list[list[str]]) -> str:
     """One regex for all terms, factored by common prefixes, on word boundaries.
 
     Each branch starts with its literal first character, so the regex engine skips quickly to
     the positions where a term can start; the word-start check follows that character.
     """
-    trie: dict[str, dict] = {}
+    trie: Trie = {}
     for tokens in terms:
         node = trie
         for token in tokens:
@@ -141,7 +146,7 @@ def _trie_regex(terms: list[list[str]]) -> str:
     return "(?:" + "|".join(branches) + r")(?!\w)"
 
 
-def _trie_node(node: dict[str, dict]) -> str:
+def _trie_node(node: Trie) -> str:
     # A stem goes last, so that a longer phrase through the same word is tried first.
     ordered = sorted(node.items(), key=lambda item: (item[0] == _STEM, item[0]))
     children = [token + _trie_node(child) for token, child in ordered if token]
@@ -209,14 +214,6 @@ _GLUED_BSN = re.compile(
 _NOT_DIGIT = re.compile(r"[^0-9]")
 DUTCH_NUMBER_DIGITS = 10
 SHORTEST_CONTACT = 6  # "a@b.nl"; a BSN or a phone number is longer
-
-
-def is_bsn(digits: str) -> bool:
-    """The BSN 11-test: 9*d1 + 8*d2 + ... + 2*d8 - d9 is a multiple of 11 (and not all zeros)."""
-    if len(digits) != 9 or not digits.isascii() or not digits.isdigit() or digits == "0" * 9:
-        return False
-    total = sum((9 - i) * int(d) for i, d in enumerate(digits[:8])) - int(digits[8])
-    return total % 11 == 0
 
 
 def find_personal_data(text: str) -> frozenset[PersonalDataKind]:

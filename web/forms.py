@@ -18,7 +18,8 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from api.cases.schemas import ASSET_FIELDS
+from silver.domain import cases
+from silver.domain.cases import ASSET_TYPE_FIELDS
 
 FormData = MultiDict[str, str]
 
@@ -70,6 +71,7 @@ ROW_FIELDS: dict[str, tuple[str, ...]] = {
         "cadastral_reference",
         "vin",
         "registration_plate",
+        "registration_country",
         "imo",
         "name",
         "registration_mark",
@@ -88,19 +90,13 @@ ROW_DEFAULTS: dict[str, Row] = {
     "relations": {"relation": "director_of"},
 }
 GROUPS = tuple(ROW_FIELDS)
-PERSON_FIELDS = (
-    "full_name",
-    "aliases",
-    "date_of_birth",
-    "nationalities",
-    "residence_country",
-    "refugee_country",
-    "identifiers",
-)
-ORGANISATION_FIELDS = ("name", "registration_number", "jurisdiction", "lei")
-ALL_TYPE_FIELDS = tuple(dict.fromkeys(f for names in ASSET_FIELDS.values() for f in names))
+# A subject's field as the form names it: the form asks only for a refugee's country of origin.
+SUBJECT_ROW_NAMES = {"refugee_status": "refugee_country"}
+PERSON_FIELDS = tuple(SUBJECT_ROW_NAMES.get(name, name) for name in cases.PERSON_FIELDS)
+ORGANISATION_FIELDS = cases.ORGANISATION_FIELDS
+ALL_TYPE_FIELDS = tuple(dict.fromkeys(f for names in ASSET_TYPE_FIELDS.values() for f in names))
 FIELD_TYPES: dict[str, list[str]] = {
-    name: [kind for kind, names in ASSET_FIELDS.items() if name in names]
+    name: [kind for kind, names in ASSET_TYPE_FIELDS.items() if name in names]
     for name in ALL_TYPE_FIELDS
 }
 
@@ -347,8 +343,8 @@ def field_for(path: str) -> str:
         name = parts[2]
         if head == "assets" and name == "estimated_value":
             name = "value_currency" if parts[-1] == "currency" else "value_amount"
-        elif head == "subjects" and name == "refugee_status":
-            name = "refugee_country"
+        elif head == "subjects":
+            name = SUBJECT_ROW_NAMES.get(name, name)
         return f"{head}-{parts[1]}-{name}"
     if head == "legal_basis":
         return "legal_basis_reference" if parts[-1] == "reference" else "legal_basis_type"

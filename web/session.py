@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 from flask import g, redirect, request, session, url_for
 
 from api.extensions import services
+from api.limits import client_address
 from silver.domain.errors import Forbidden, Unauthenticated
 from silver.domain.users import Role, User
-from silver.services import auth
 from web.security import renew_session
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,7 +32,7 @@ def current_user() -> User | None:
         user = None
         if isinstance(token, str) and token:
             try:
-                user = auth.authenticate(token, services().uow())
+                user = services().users.authenticate(token)
             except Unauthenticated:
                 session.pop(_TOKEN_KEY, None)
         g.web_user = user
@@ -49,26 +49,19 @@ def user() -> User:
 
 
 def log_in(username: str, password: str) -> User:
-    svc = services()
-    issued = auth.issue_token(
-        username,
-        password,
-        svc.uow(),
-        ttl_seconds=svc.settings.token_ttl_seconds,
-        lockout_threshold=svc.settings.lockout_threshold,
-        lockout_seconds=svc.settings.lockout_seconds,
-    )
+    users = services().users
+    issued = users.issue_token(username, password, client_address())
     renew_session()
     session[_TOKEN_KEY] = issued.access_token
     g.pop("web_user", None)
-    return auth.authenticate(issued.access_token, svc.uow())
+    return users.authenticate(issued.access_token)
 
 
 def log_out() -> None:
     """Revoke the token (the API no longer accepts it either) and end the session."""
     found, token = current_user(), session.get(_TOKEN_KEY)
     if found is not None and isinstance(token, str):
-        auth.revoke(token, found, services().uow())
+        services().users.revoke(token, found)
     renew_session()
     g.web_user = None
 

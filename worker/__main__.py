@@ -2,8 +2,8 @@
 
 Listens on the `SILVER_QUEUE` queue (default `silver`) with the scheduler enabled, so retries
 with back-off and scheduled jobs run. On start it re-enqueues every dissemination still queued
-(a worker killed mid-send leaves one behind) and schedules the overdue check. Jobs make their
-own Neo4j driver inside the work horse (see silver/jobs.py).
+(a worker killed mid-send leaves one behind) and schedules the overdue check. Each job builds
+Silver's dependencies inside the work horse (see worker/jobs.py).
 """
 
 from __future__ import annotations
@@ -11,24 +11,28 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-import redis
-from rq import Queue, Worker
+from rq import Worker
 
-from silver.infra.config import load_settings
-from worker.jobs import resume, schedule_overdue
+from silver.bootstrap import bootstrap
+from silver.infra import queue
+from worker.jobs import resume
 
-log = logging.getLogger("worker.__main__")
+log = logging.getLogger("silver.worker")
 
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO)
-    settings = load_settings()
-    connection = redis.Redis.from_url(settings.redis_url)
-    resumed = resume(connection, settings)
+    silver = bootstrap()
+    resumed = resume(silver)
     log.info("re-enqueued %d queued disseminations", resumed)
-    schedule_overdue(connection, settings, timedelta(seconds=0))
-    queue = Queue(settings.queue_name, connection=connection)
-    worker = Worker([queue], connection=connection)
+    queue.schedule_overdue(silver.redis, silver.settings, timedelta(seconds=0))
+    # The parent's driver is not used across the fork: each work horse bootstraps its own.
+    silver.driver.close()
+    worker = Worker(
+        [queue.queue_for(silver.redis, silver.settings)],
+        connection=silver.redis,
+        serializer=queue.SERIALIZER,
+    )
     worker.work(with_scheduler=True)
 
 

@@ -9,7 +9,6 @@ from api.extensions import services
 from api.schemas import BaseSchema
 from api.security import BEARER, current_user, requires
 from silver.domain.users import Role
-from silver.services import audit as audit_service
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="The audit trail")
 
@@ -46,7 +45,7 @@ class AuditEventSchema(BaseSchema):
 def audit_trail(query: dict[str, Any]) -> Any:
     """The hash-chained audit events, oldest first (`flask --app wsgi audit verify` checks
     the chain)."""
-    rows, total = audit_service.trail(
-        current_user(), query["case"], query["page"], query["page_size"], services().uow()
+    rows, total = services().audit.trail(
+        current_user(), query["case"], query["page"], query["page_size"]
     )
     return rows, 200, {"X-Total-Count": str(total)}

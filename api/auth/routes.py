@@ -6,8 +6,8 @@ from flask_smorest import Blueprint
 
 from api.auth.schemas import MeSchema, TokenRequestSchema, TokenSchema
 from api.extensions import services
+from api.limits import client_address
 from api.security import BEARER, bearer_token, current_user, requires
-from silver.services import auth
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Identity and tokens")
 
@@ -16,17 +16,13 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Identi
 @blp.arguments(TokenRequestSchema)
 @blp.response(200, TokenSchema)
 @blp.alt_response(401, description="Unknown username or wrong password")
-@blp.alt_response(429, description="Locked after repeated failures; see Retry-After")
+@blp.alt_response(
+    429,
+    description="Too many failed logins from this address or for this username (the same "
+    "answer whether the username exists or not); see Retry-After",
+)
 def issue_token(body: dict[str, str]) -> dict[str, Any]:
-    svc = services()
-    issued = auth.issue_token(
-        body["username"],
-        body["password"],
-        svc.uow(),
-        ttl_seconds=svc.settings.token_ttl_seconds,
-        lockout_threshold=svc.settings.lockout_threshold,
-        lockout_seconds=svc.settings.lockout_seconds,
-    )
+    issued = services().users.issue_token(body["username"], body["password"], client_address())
     return {
         "access_token": issued.access_token,
         "token_type": "Bearer",
@@ -39,7 +35,7 @@ def issue_token(body: dict[str, str]) -> dict[str, Any]:
 @blp.response(204)
 @requires()
 def logout() -> None:
-    auth.revoke(bearer_token(), current_user(), services().uow())
+    services().users.revoke(bearer_token(), current_user())
 
 
 @blp.route("/me", methods=["GET"])

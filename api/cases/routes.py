@@ -1,44 +1,38 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import request
+from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import ValidationError
 
 from api.cases.schemas import (
     CaseBodySchema,
     CaseGraphSchema,
+    CaseImportSchema,
     CaseListQuerySchema,
     CasePatchSchema,
     CaseSchema,
     CaseSummarySchema,
     LinkSchema,
+    MatchListSchema,
     ScreeningSchema,
+    TraceQuerySchema,
+    TraceSchema,
 )
-from api.errors import flatten_errors
 from api.extensions import services
 from api.security import BEARER, current_user, requires
 from silver.domain.cases import Case
-from silver.domain.errors import PreconditionFailed, ValidationFailed
+from silver.domain.errors import PreconditionFailed
 from silver.domain.users import Role
 from silver.services import intake
-from silver.services import screening as screening_service
+
+NDJSON = "application/x-ndjson"
 
 blp = Blueprint(
     "cases", __name__, url_prefix="/api/v1/cases", description="Cases proposed by caseworkers"
 )
-
-_body_schema = CaseBodySchema()
-
-
-def validate_body(raw: dict[str, Any]) -> dict[str, Any]:
-    """Full validation of a case body; returns its canonical JSON form."""
-    try:
-        return dict(_body_schema.dump(_body_schema.load(raw)))
-    except ValidationError as exc:
-        raise ValidationFailed(flatten_errors(exc.messages)) from None
 
 
 def etag(case: Case) -> str:
@@ -92,14 +86,8 @@ class Cases(MethodView):
     @requires(Role.CASEWORKER, Role.SCREENER)
     def get(self, query: dict[str, Any]) -> Any:
         """List cases: a caseworker sees their agency's, a screener every submitted one."""
-        svc = services()
-        cases, total = intake.list_cases(
-            current_user(),
-            query.get("status"),
-            query["page"],
-            query["page_size"],
-            svc.uow(),
-            svc.keys,
+        cases, total = services().cases.find(
+            current_user(), query.get("status"), query["page"], query["page_size"]
         )
         return [intake.summary(c) for c in cases], 200, {"X-Total-Count": str(total)}
 
@@ -109,10 +97,7 @@ class Cases(MethodView):
     @requires(Role.CASEWORKER)
     def post(self, body: dict[str, Any]) -> Any:
         """Propose a case (status draft)."""
-        svc = services()
-        case = intake.create_case(
-            dict(_body_schema.dump(body)), current_user(), svc.uow(), svc.keys
-        )
+        case = services().cases.create(body, current_user())
         return render(case), 201, {"ETag": etag(case), "Location": f"/api/v1/cases/{case.id}"}
 
 
@@ -123,8 +108,7 @@ class CaseItem(MethodView):
     @requires(Role.CASEWORKER, Role.SCREENER)
     def get(self, case_id: str) -> Any:
         """The whole case. Every read is audited (send X-Purpose to say why)."""
-        svc = services()
-        case = intake.get_case(case_id, current_user(), svc.uow(), svc.keys, _purpose())
+        case = services().cases.get(case_id, current_user(), _purpose())
         return render(case), 200, {"ETag": etag(case)}
 
     @blp.doc(
@@ -141,11 +125,7 @@ class CaseItem(MethodView):
     @requires(Role.CASEWORKER)
     def patch(self, patch: dict[str, Any], case_id: str) -> Any:
         """Correct a draft or returned case; each top-level field given replaces the stored one."""
-        svc = services()
-        raw = request.get_json(silent=True) or {}
-        case = intake.update_case(
-            case_id, raw, if_match(), current_user(), svc.uow(), svc.keys, validate_body
-        )
+        case = services().cases.update(case_id, patch, if_match(), current_user())
         return render(case), 200, {"ETag": etag(case)}
 
 
@@ -156,13 +136,7 @@ class CaseItem(MethodView):
 @requires(Role.CASEWORKER)
 def submit(case_id: str) -> Any:
     """Submit for screening; the automated screening runs at once."""
-    svc = services()
-    hook = screening_service.screen_on_submit(
-        svc.settings.quota, svc.settings.penalty_threshold_years
-    )
-    case = intake.submit_case(
-        case_id, if_match(), current_user(), svc.uow(), svc.keys, on_submitted=hook
-    )
+    case = services().cases.submit(case_id, if_match(), current_user())
     return render(case), 200, {"ETag": etag(case)}
 
 
@@ -174,8 +148,7 @@ def submit(case_id: str) -> Any:
 def close(case_id: str) -> Any:
     """Close a disseminated or rejected case (the owning caseworker or a screener). The
     retention period (SILVER_RETENTION_DAYS) runs from now."""
-    svc = services()
-    case = intake.close_case(case_id, current_user(), svc.uow(), svc.keys)
+    case = services().cases.close(case_id, current_user())
     return render(case), 200, {"ETag": etag(case)}
 
 
@@ -185,8 +158,7 @@ def close(case_id: str) -> Any:
 @requires(Role.CASEWORKER, Role.SCREENER)
 def links(case_id: str) -> Any:
     """Subjects and assets that other cases know too (their number and agency only)."""
-    svc = services()
-    return intake.case_links(case_id, current_user(), svc.uow(), svc.keys)
+    return services().cases.links(case_id, current_user())
 
 
 @blp.route("/<string:case_id>/graph", methods=["GET"])
@@ -195,8 +167,7 @@ def links(case_id: str) -> Any:
 @requires(Role.CASEWORKER, Role.SCREENER)
 def graph(case_id: str) -> Any:
     """Nodes and edges of the case (subjects, assets, countries) for drawing."""
-    svc = services()
-    return intake.case_graph(case_id, current_user(), svc.uow(), svc.keys)
+    return services().cases.graph(case_id, current_user())
 
 
 @blp.route("/<string:case_id>/screening", methods=["GET"])
@@ -206,12 +177,77 @@ def graph(case_id: str) -> Any:
 def screening(case_id: str) -> Any:
     """The automated screening: the stored result of the submitted version, or a fresh one.
     The owning caseworker sees the case-level findings; a screener also the countries."""
-    svc = services()
-    return screening_service.screening_of(
+    return services().cases.screening(case_id, current_user())
+
+
+@blp.route("/<string:case_id>/ftm", methods=["GET"])
+@blp.doc(
+    security=BEARER,
+    responses={
+        "200": {
+            "description": "One FollowTheMoney entity per line (subjects, assets, identifications,"
+            " holdings and relations), ids stable across exports of the case.",
+            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+        }
+    },
+)
+@requires(Role.CASEWORKER, Role.SCREENER)
+def export_ftm(case_id: str) -> Any:
+    """The case as FollowTheMoney entities (NDJSON), for Aleph and other FtM tools. Audited as
+    a read of the case."""
+    entities = services().cases.export_ftm(case_id, current_user(), _purpose())
+    body = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in entities)
+    return Response(
+        body,
+        mimetype=NDJSON,
+        headers={"Content-Disposition": f'attachment; filename="silver-case-{case_id}.ftm.json"'},
+    )
+
+
+@blp.route("/import", methods=["POST"])
+@blp.doc(security=BEARER)
+@blp.arguments(CaseImportSchema)
+@blp.response(201, CaseSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@requires(Role.CASEWORKER)
+def import_ftm(payload: dict[str, Any]) -> Any:
+    """Propose a case from its fields and FollowTheMoney entities: `{"case": {every case field
+    but subjects, assets, holdings and relations}, "entities": [FtM entities]}`. The entities are
+    mapped to subjects, assets, holdings and relations and the case is validated and stored
+    exactly as by POST /api/v1/cases. Errors name `entities.<index>.<property>` or
+    `case.<field>`; nothing is stored then."""
+    case = services().cases.import_ftm(payload, current_user())
+    return render(case), 201, {"ETag": etag(case), "Location": f"/api/v1/cases/{case.id}"}
+
+
+@blp.route("/<string:case_id>/matches", methods=["GET"])
+@blp.doc(security=BEARER)
+@blp.response(200, MatchListSchema)
+@requires(Role.CASEWORKER, Role.SCREENER)
+def matches(case_id: str) -> Any:
+    """Reference entities (and other cases, by number and agency only) that share a matching
+    key with the case's subjects and assets: an identifier (score 1.0), a person's name and
+    date of birth (0.9), an organisation's name in its jurisdiction (0.8), a person's name
+    and year of birth (0.6). Audited as a read of the case."""
+    return {"items": services().cases.matches(case_id, current_user(), _purpose())}
+
+
+@blp.route("/<string:case_id>/trace", methods=["GET"])
+@blp.doc(security=BEARER)
+@blp.arguments(TraceQuerySchema, location="query")
+@blp.response(200, TraceSchema)
+@requires(Role.CASEWORKER, Role.SCREENER)
+def trace(query: dict[str, Any], case_id: str) -> Any:
+    """Follow ownership and control from a subject or asset: `down` to what it owns or
+    controls, `up` to who owns or controls it, `depth` 1..6 steps, through the case, the
+    reference data it matches and the identifiers it shares with other cases. Shares are
+    multiplied along each path (`effective_share`, null when one is unknown). Another agency's
+    case shows as its number and agency and is not followed; at most 1,000 nodes
+    (`truncated`). Audited as a read of the case."""
+    return services().cases.trace(
         case_id,
+        query["from_"],
+        query["direction"],
+        query["depth"],
         current_user(),
-        svc.uow(),
-        svc.keys,
-        svc.settings.quota,
-        svc.settings.penalty_threshold_years,
+        _purpose(),
     )

@@ -1,35 +1,49 @@
-"""Case intake schemas: exactly the fields and values of CONTRACT.md, validated so that a
-caseworker can act on every message. All errors come back at once, each under its field path."""
+"""Case schemas: the wire format of CONTRACT.md, for the OpenAPI document and the responses.
+
+What a case body may hold is the domain's (silver.domain.case_body): loading a body, a patch
+or a reported asset goes through it, and its errors come back as a marshmallow
+ValidationError, so a bad request gets the usual 422 problem document with every error under
+its field path. The field declarations below describe the same format to clients (types,
+enums, lengths, ranges); they validate nothing themselves.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, types, validate
 
 from api.schemas import BaseSchema
+from silver.domain import case_body
 from silver.domain import identifiers as ids
+from silver.domain.case_body import KEY_RE, MAX_TEXT
 from silver.domain.cases import (
-    ASSET_TYPE_FIELDS,
     ASSET_TYPES,
     CRIME_TYPES,
     HOLDING_RELATIONS,
     IDENTIFIER_TYPES,
     INSTRUMENTS,
     LEGAL_BASIS_TYPES,
-    REQUESTER,
     SUBJECT_KINDS,
     SUBJECT_RELATIONS,
     SUBJECT_ROLES,
     Status,
 )
+from silver.domain.errors import ValidationFailed
 
-KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-MAX_TEXT = 10_000
+
+def _loaded_by(validate_with: Callable[[object], dict[str, Any]], raw: object) -> dict[str, Any]:
+    """The domain's canonical form of `raw`, or its errors as marshmallow's (flat paths)."""
+    try:
+        return validate_with(raw)
+    except ValidationFailed as exc:
+        raise ValidationError(dict(exc.errors)) from None
+
+
+# Normalised, Country and MoneySchema are still loaded by marshmallow where they are parts of
+# other bodies (an outcome's country and value, api/dissemination/schemas.py); what they accept
+# is the domain's all the same.
 
 
 class Normalised(fields.String):
@@ -55,28 +69,20 @@ def _text(max_length: int = MAX_TEXT, **kwargs: Any) -> fields.String:
     return fields.String(validate=validate.Length(max=max_length), **kwargs)
 
 
-def _unique(name: str) -> Callable[[list[Any]], None]:
-    def check(values: list[Any]) -> None:
-        if len(set(values)) != len(values):
-            raise ValidationError(f"{name} must not repeat a value")
-
-    return check
+def _key(**kwargs: Any) -> fields.String:
+    return fields.String(
+        validate=validate.Regexp(KEY_RE, error="1-64 letters, digits, '_', '.' or '-'"), **kwargs
+    )
 
 
 class Amount(fields.String):
     """A non-negative decimal string with at most two decimals, returned with exactly two."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        if isinstance(value, bool) or not isinstance(value, str):
-            raise ValidationError('must be a decimal string such as "1250.00"')
-        if not re.fullmatch(r"\d{1,15}(\.\d{1,2})?", value.strip()):
-            raise ValidationError(
-                'must be a non-negative decimal string with at most two decimals, e.g. "1250.00"'
-            )
         try:
-            return str(Decimal(value.strip()).quantize(Decimal("0.01")))
-        except InvalidOperation:
-            raise ValidationError("is not a decimal number") from None
+            return case_body.canonical_amount(value)
+        except case_body.Invalid as exc:
+            raise ValidationError(exc.errors[()]) from None
 
 
 class MoneySchema(BaseSchema):
@@ -90,47 +96,26 @@ class LegalBasisSchema(BaseSchema):
 
 
 class RefugeeStatusSchema(BaseSchema):
-    country_of_origin = Country(required=True)
+    country_of_origin = fields.String(required=True)
 
 
 class PersonIdentifierSchema(BaseSchema):
     type = fields.String(required=True, validate=validate.OneOf(IDENTIFIER_TYPES))
-    value = Normalised(ids.normalise_generic, required=True)
-    country = Country(allow_none=True, load_default=None)
+    value = fields.String(required=True)
+    country = fields.String(allow_none=True, load_default=None)
 
 
-class DateOfBirth(fields.Date):
+class IsoDate(fields.Date):
+    """A date the body keeps as its ISO string (the domain's canonical form)."""
+
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         if isinstance(value, str):
             return value
         return super()._serialize(value, attr, obj, **kwargs)
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
-        born = super()._deserialize(value, attr, data, **kwargs)
-        if born > date.today():
-            raise ValidationError("must be in the past")
-        if born.year < 1900:
-            raise ValidationError("is not plausible (before 1900)")
-        return born
-
-
-PERSON_FIELDS = (
-    "full_name",
-    "aliases",
-    "date_of_birth",
-    "nationalities",
-    "residence_country",
-    "refugee_status",
-    "identifiers",
-)
-ORGANISATION_FIELDS = ("name", "registration_number", "jurisdiction", "lei")
-
 
 class SubjectSchema(BaseSchema):
-    key = fields.String(
-        required=True,
-        validate=validate.Regexp(KEY_RE, error="1-64 letters, digits, '_', '.' or '-'"),
-    )
+    key = _key(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(SUBJECT_KINDS))
     role = fields.String(required=True, validate=validate.OneOf(SUBJECT_ROLES))
     justification = _text(2000, allow_none=True)
@@ -138,121 +123,69 @@ class SubjectSchema(BaseSchema):
     # person
     full_name = _text(300, allow_none=True)
     aliases = fields.List(_text(300), validate=validate.Length(max=50))
-    date_of_birth = DateOfBirth(allow_none=True)
-    nationalities = fields.List(Country(), validate=_unique("nationalities"))
-    residence_country = Country(allow_none=True)
+    date_of_birth = IsoDate(allow_none=True)
+    nationalities = fields.List(fields.String())
+    residence_country = fields.String(allow_none=True)
     refugee_status = fields.Nested(RefugeeStatusSchema, allow_none=True)
     identifiers = fields.List(
         fields.Nested(PersonIdentifierSchema), validate=validate.Length(max=50)
     )
     # organisation
     name = _text(300, allow_none=True)
-    registration_number = Normalised(ids.normalise_generic, allow_none=True)
-    jurisdiction = Country(allow_none=True)
-    lei = Normalised(ids.normalise_lei, allow_none=True)
-
-    @validates_schema(skip_on_field_errors=False)
-    def _by_kind(self, data: Mapping[str, Any], **_: Any) -> None:
-        errors: dict[str, list[str]] = {}
-        kind = data.get("kind")
-        if kind == "person":
-            if not (data.get("full_name") or "").strip():
-                errors["full_name"] = ["a person needs a full_name"]
-            for name in ORGANISATION_FIELDS:
-                if data.get(name) is not None:
-                    errors[name] = ["is a field of an organisation, not of a person"]
-        elif kind == "organisation":
-            if not (data.get("name") or "").strip():
-                errors["name"] = ["an organisation needs a name"]
-            for name in PERSON_FIELDS:
-                if data.get(name) not in (None, []):
-                    errors[name] = ["is a field of a person, not of an organisation"]
-        if data.get("role") == "third_party" and not (data.get("justification") or "").strip():
-            errors["justification"] = [
-                "a third party (not a suspect) may only be included with a justification"
-            ]
-        if errors:
-            raise ValidationError(errors)
-
-
-ASSET_FIELDS = ASSET_TYPE_FIELDS
-TYPE_FIELDS = frozenset(f for names in ASSET_FIELDS.values() for f in names)
+    registration_number = fields.String(allow_none=True)
+    jurisdiction = fields.String(allow_none=True)
+    lei = fields.String(allow_none=True)
 
 
 class AssetSchema(BaseSchema):
-    key = fields.String(
-        required=True,
-        validate=validate.Regexp(KEY_RE, error="1-64 letters, digits, '_', '.' or '-'"),
-    )
+    key = _key(required=True)
     type = fields.String(required=True, validate=validate.OneOf(ASSET_TYPES))
-    country = Country(allow_none=True)
+    country = fields.String(allow_none=True)
     estimated_value = fields.Nested(MoneySchema, allow_none=True)
     description = _text(2000, allow_none=True)
-    iban = Normalised(ids.normalise_iban, allow_none=True)
-    account_number = Normalised(
-        lambda v: ids.normalise_generic(v, label="Account number"), allow_none=True
-    )
-    bic = Normalised(ids.normalise_bic, allow_none=True)
+    iban = fields.String(allow_none=True)
+    account_number = fields.String(allow_none=True)
+    bic = fields.String(allow_none=True)
     address = _text(500, allow_none=True)
-    cadastral_reference = Normalised(ids.normalise_generic, allow_none=True)
-    vin = Normalised(ids.normalise_vin, allow_none=True)
-    registration_plate = Normalised(ids.normalise_generic, allow_none=True)
-    imo = Normalised(ids.normalise_imo, allow_none=True)
+    cadastral_reference = fields.String(allow_none=True)
+    vin = fields.String(allow_none=True)
+    registration_plate = fields.String(allow_none=True)
+    registration_country = fields.String(
+        allow_none=True,
+        metadata={"description": "ISO 3166-1 alpha-2 of the country that issued the plate"},
+    )
+    imo = fields.String(allow_none=True)
     name = _text(300, allow_none=True)
-    registration_mark = Normalised(ids.normalise_generic, allow_none=True)
-    currency = Normalised(ids.normalise_crypto_currency, allow_none=True)
+    registration_mark = fields.String(allow_none=True)
+    currency = fields.String(allow_none=True)
     organisation = fields.String(allow_none=True)
     percentage = fields.Float(
         allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=100)
     )
-    isin = Normalised(ids.normalise_isin, allow_none=True)
+    isin = fields.String(allow_none=True)
 
-    @validates_schema(skip_on_field_errors=False, pass_original=True)
-    def _by_type(self, data: Mapping[str, Any], original: Any, **_: Any) -> None:
-        kind = data.get("type")
-        if kind not in ASSET_FIELDS:
-            return
-        errors: dict[str, list[str]] = {}
-        own = ASSET_FIELDS[kind]
-        raw = original if isinstance(original, Mapping) else {}
-        for name in TYPE_FIELDS - set(own):
-            if raw.get(name) is not None:
-                errors[name] = [f"is not a field of a {kind.replace('_', ' ')}"]
 
-        def given(name: str) -> bool:
-            return raw.get(name) not in (None, "")
+class AssetField(fields.Nested):
+    """An asset inside another body (an outcome's new_asset), loaded by the domain."""
 
-        if kind == "bank_account" and not (
-            given("iban") or (given("account_number") and given("bic"))
-        ):
-            errors["iban"] = ["a bank account needs an iban, or an account_number with a bic"]
-        elif kind == "real_estate" and not (given("address") or given("cadastral_reference")):
-            errors["address"] = ["real estate needs an address or a cadastral_reference"]
-        elif kind == "vehicle" and not (given("vin") or given("registration_plate")):
-            errors["vin"] = ["a vehicle needs a vin or a registration_plate"]
-        elif kind == "vessel" and not (given("imo") or given("name")):
-            errors["imo"] = ["a vessel needs an imo number or a name"]
-        elif kind == "aircraft" and not given("registration_mark"):
-            errors["registration_mark"] = ["an aircraft needs its registration_mark"]
-        elif kind == "crypto_wallet":
-            if not given("currency"):
-                errors["currency"] = ["a crypto wallet needs its currency (e.g. BTC, ETH)"]
-            if not given("address"):
-                errors["address"] = ["a crypto wallet needs its address"]
-            elif data.get("currency"):
-                try:
-                    ids.normalise_crypto_address(data["currency"], raw["address"])
-                except ids.InvalidIdentifier as exc:
-                    errors["address"] = [str(exc)]
-        elif kind == "company_share" and not given("organisation"):
-            errors["organisation"] = ["a company share names its organisation (a subject key)"]
-        elif kind in ("cash_or_valuables", "other") and not given("description"):
-            errors["description"] = [
-                f"a{'n' if kind == 'other' else ''} "
-                f"{kind.replace('_', ' ')} asset needs a description"
-            ]
-        if errors:
-            raise ValidationError(errors)
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(AssetSchema, **kwargs)
+
+    def _deserialize(
+        self,
+        value: Any,
+        attr: str | None,
+        data: Mapping[str, Any] | None,
+        partial: bool | types.StrSequenceOrSet | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        try:
+            return case_body.validate_asset(value)
+        except ValidationFailed as exc:
+            # "_body" is the asset itself: marshmallow's "_schema" under this field
+            raise ValidationError(
+                {"_schema" if path == "_body" else path: m for path, m in exc.errors.items()}
+            ) from None
 
 
 class HoldingSchema(BaseSchema):
@@ -274,9 +207,7 @@ class CaseBodySchema(BaseSchema):
 
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     national_reference = _text(100, allow_none=True)
-    crime_types = fields.List(
-        fields.String(validate=validate.OneOf(CRIME_TYPES)), validate=_unique("crime_types")
-    )
+    crime_types = fields.List(fields.String(validate=validate.OneOf(CRIME_TYPES)))
     offence_summary = _text(allow_none=True)
     max_penalty_years = fields.Float(
         allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=100)
@@ -284,7 +215,7 @@ class CaseBodySchema(BaseSchema):
     legal_basis = fields.Nested(LegalBasisSchema, allow_none=True)
     urgency = fields.String(validate=validate.OneOf(("normal", "urgent")))
     requested_instrument = fields.String(allow_none=True, validate=validate.OneOf(INSTRUMENTS))
-    target_countries = fields.List(Country(), validate=_unique("target_countries"))
+    target_countries = fields.List(fields.String())
     contains_special_categories = fields.Boolean()
     special_categories_justification = _text(2000, allow_none=True)
     subjects = fields.List(fields.Nested(SubjectSchema), validate=validate.Length(max=500))
@@ -292,72 +223,60 @@ class CaseBodySchema(BaseSchema):
     holdings = fields.List(fields.Nested(HoldingSchema), validate=validate.Length(max=5000))
     relations = fields.List(fields.Nested(RelationSchema), validate=validate.Length(max=5000))
 
-    @validates_schema(skip_on_field_errors=False, pass_original=True)
-    def _references(self, data: Mapping[str, Any], original: Any, **_: Any) -> None:
-        raw = original if isinstance(original, Mapping) else {}
-        errors: dict[str, Any] = {}
-
-        def add(path: tuple[Any, ...], message: str) -> None:
-            node = errors
-            for part in path[:-1]:
-                node = node.setdefault(part, {})
-            node.setdefault(path[-1], []).append(message)
-
-        targets = raw.get("target_countries")
-        if isinstance(targets, list):
-            for i, code in enumerate(targets):
-                if isinstance(code, str) and code.strip().upper() == REQUESTER:
-                    add(
-                        ("target_countries", i),
-                        "the Netherlands is the requesting country, never a recipient",
-                    )
-
-        def items(name: str) -> list[tuple[int, Mapping[str, Any]]]:
-            value = raw.get(name)
-            if not isinstance(value, list):
-                return []
-            return [(i, v) for i, v in enumerate(value) if isinstance(v, Mapping)]
-
-        subjects = {s.get("key"): s for _, s in items("subjects") if isinstance(s.get("key"), str)}
-        assets = {a.get("key"): a for _, a in items("assets") if isinstance(a.get("key"), str)}
-        seen: dict[str, str] = {}
-        for group in ("subjects", "assets"):
-            for i, item in items(group):
-                key = item.get("key")
-                if not isinstance(key, str):
-                    continue
-                if key in seen:
-                    add(
-                        (group, i, "key"),
-                        f"key {key!r} is used twice in this case (also in {seen[key]})",
-                    )
-                else:
-                    seen[key] = f"{group}.{i}"
-        for i, holding in items("holdings"):
-            if holding.get("subject") not in subjects:
-                add(("holdings", i, "subject"), "does not name a subject key of this case")
-            if holding.get("asset") not in assets:
-                add(("holdings", i, "asset"), "does not name an asset key of this case")
-        for i, relation in items("relations"):
-            for end in ("from", "to"):
-                if relation.get(end) not in subjects:
-                    add(("relations", i, end), "does not name a subject key of this case")
-            if relation.get("from") is not None and relation.get("from") == relation.get("to"):
-                add(("relations", i, "to"), "a subject cannot be related to itself")
-        for i, asset in items("assets"):
-            if asset.get("type") == "company_share" and asset.get("organisation") is not None:
-                org = subjects.get(asset.get("organisation"))
-                if org is None or org.get("kind") != "organisation":
-                    add(
-                        ("assets", i, "organisation"),
-                        "does not name an organisation subject of this case",
-                    )
-        if errors:
-            raise ValidationError(errors)
+    def load(
+        self,
+        data: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+        *,
+        many: bool | None = None,
+        partial: bool | types.StrSequenceOrSet | None = None,
+        unknown: types.UnknownOption | None = None,
+    ) -> dict[str, Any]:
+        return _loaded_by(case_body.validate_case_body, data)
 
 
 class CasePatchSchema(CaseBodySchema):
     """PATCH: any top-level field of the body; each one given replaces the stored one."""
+
+    def load(
+        self,
+        data: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+        *,
+        many: bool | None = None,
+        partial: bool | types.StrSequenceOrSet | None = None,
+        unknown: types.UnknownOption | None = None,
+    ) -> dict[str, Any]:
+        return _loaded_by(case_body.validate_case_patch, data)
+
+
+class CaseImportSchema(BaseSchema):
+    """POST /api/v1/cases/import: the case's fields and its FollowTheMoney entities. The
+    mapping and the case validation check the content (errors `entities.<index>.<property>`
+    and `case.<field>`); this describes the shape."""
+
+    case = fields.Dict(
+        required=True,
+        metadata={"description": "Every field of POST /api/v1/cases but the four below."},
+    )
+    entities = fields.List(
+        fields.Dict(),
+        required=True,
+        metadata={
+            "description": "FtM entities ({id, schema, properties}) that become the subjects, "
+            "assets, holdings and relations."
+        },
+    )
+
+    def load(
+        self,
+        data: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+        *,
+        many: bool | None = None,
+        partial: bool | types.StrSequenceOrSet | None = None,
+        unknown: types.UnknownOption | None = None,
+    ) -> dict[str, Any]:
+        if not isinstance(data, Mapping):
+            raise ValidationError({"_schema": ["must be an object with `case` and `entities`"]})
+        return dict(data)
 
 
 class StatusChangeSchema(BaseSchema):
@@ -462,3 +381,95 @@ class ScreeningSchema(BaseSchema):
     quota = fields.Nested(QuotaSchema)
     case_version = fields.Integer()
     screened_at = fields.DateTime(allow_none=True)
+
+
+class MatchedCaseSchema(BaseSchema):
+    number = fields.String()
+    agency = fields.String()
+
+
+class MatchSchema(BaseSchema):
+    subject = fields.String(metadata={"description": "the subject's key in this case"})
+    asset = fields.String(metadata={"description": "the asset's key in this case"})
+    dataset = fields.String(allow_none=True, metadata={"description": "reference dataset"})
+    entity_id = fields.String(allow_none=True, metadata={"description": "its FtM id"})
+    schema = fields.String(allow_none=True, metadata={"description": "its FtM schema"})
+    caption = fields.String(allow_none=True)
+    case = fields.Nested(
+        MatchedCaseSchema,
+        allow_none=True,
+        metadata={"description": "another case that knows it: its number and agency only"},
+    )
+    basis = fields.String(
+        metadata={
+            "enum": [
+                "identifier",
+                "name_and_birth_date",
+                "name_and_birth_year",
+                "name_and_jurisdiction",
+            ]
+        }
+    )
+    kind = fields.String(metadata={"description": "the matching key (iban, passport, ...)"})
+    score = fields.Float(metadata={"description": "1.0 an identifier, less for a name"})
+
+
+class MatchListSchema(BaseSchema):
+    items = fields.List(fields.Nested(MatchSchema))
+
+
+class TraceQuerySchema(BaseSchema):
+    from_ = fields.String(
+        required=True,
+        data_key="from",
+        metadata={"description": "the key of a subject or asset of the case"},
+    )
+    direction = fields.String(
+        load_default="down",
+        metadata={"enum": ["down", "up"], "description": "down: what it owns or controls"},
+    )
+    depth = fields.Integer(
+        load_default=4, metadata={"minimum": 1, "maximum": 6, "description": "1..6"}
+    )
+
+
+class TraceNodeSchema(BaseSchema):
+    kind = fields.String(metadata={"enum": ["subject", "asset", "reference", "case"]})
+    key = fields.String()
+    dataset = fields.String()
+    entity_id = fields.String()
+    number = fields.String()
+    agency = fields.String()
+    schema = fields.String(allow_none=True)
+    caption = fields.String(allow_none=True)
+    country = fields.String(allow_none=True)
+
+
+class TraceStepSchema(BaseSchema):
+    node = fields.Nested(TraceNodeSchema)
+    relation = fields.String(
+        metadata={"description": "owns, controls, shareholder_of ... or same_<key>"}
+    )
+    share = fields.Float(allow_none=True)
+
+
+class NotExpandedSchema(BaseSchema):
+    relationships = fields.Integer()
+
+
+class ReachedSchema(BaseSchema):
+    node = fields.Nested(TraceNodeSchema)
+    hops = fields.Integer()
+    effective_share = fields.Float(allow_none=True)
+    path = fields.List(fields.Nested(TraceStepSchema))
+    not_expanded = fields.Nested(
+        NotExpandedSchema, metadata={"description": "a hub: reached, not followed further"}
+    )
+
+
+class TraceSchema(BaseSchema):
+    from_ = fields.String(data_key="from")
+    direction = fields.String()
+    depth = fields.Integer()
+    reached = fields.List(fields.Nested(ReachedSchema))
+    truncated = fields.Boolean()

@@ -15,8 +15,6 @@ from api.countries.schemas import (
 from api.extensions import services
 from api.security import BEARER, current_user, requires
 from silver.domain.users import Role
-from silver.services import countries as country_service
-from silver.services.intake import utcnow
 
 blp = Blueprint(
     "countries",
@@ -39,7 +37,7 @@ def _etag(country: dict[str, Any]) -> str:
 @requires()
 def list_countries(query: dict[str, Any]) -> Any:
     """Every ISO 3166-1 country (all of them on one page by default); `participant` filters."""
-    rows = country_service.list_countries(services().uow(), query["participant"])
+    rows = services().countries.all(query["participant"])
     start = (query["page"] - 1) * query["page_size"]
     return rows[start : start + query["page_size"]], 200, {"X-Total-Count": str(len(rows))}
 
@@ -50,7 +48,7 @@ def list_countries(query: dict[str, Any]) -> Any:
 @requires()
 def get_country(code: str) -> Any:
     """One country and its profile; the ETag guards a later PUT."""
-    country = country_service.get_country(code, services().uow())
+    country = services().countries.get(code)
     return country, 200, {"ETag": _etag(country)}
 
 
@@ -71,9 +69,7 @@ class Profile(MethodView):
         """Review a profile: the indicators given replace the stored ones, the others stay;
         `reviewed_by` and `reviewed_at` are set by the server. Only an admin changes
         `participant`. Every version is kept (GET .../profile/history)."""
-        country = country_service.update_profile(
-            code, changes, if_match(), current_user(), services().uow(), utcnow()
-        )
+        country = services().countries.update(code, changes, if_match(), current_user())
         return country, 200, {"ETag": _etag(country)}
 
 
@@ -83,4 +79,4 @@ class Profile(MethodView):
 @requires(Role.SCREENER, Role.ADMIN)
 def profile_history(code: str) -> Any:
     """Every reviewed version of the profile, newest first."""
-    return country_service.profile_history(code, services().uow())
+    return services().countries.history(code)

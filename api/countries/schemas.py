@@ -1,4 +1,4 @@
-"""Country and risk-profile schemas (DOMAIN.md, "Country risk profiles")."""
+"""Country and risk-profile schemas (docs/domain.md, "Country risk")."""
 
 from __future__ import annotations
 

@@ -5,7 +5,6 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.cases.schemas import AssetSchema
 from api.dissemination.schemas import (
     DisseminationSchema,
     OutcomeBodySchema,
@@ -17,8 +16,6 @@ from api.dissemination.schemas import (
 from api.extensions import services
 from api.security import BEARER, current_user, requires
 from silver.domain.users import Role
-from silver.services import dissemination, outcomes
-from worker import jobs
 
 blp = Blueprint(
     "dissemination",
@@ -26,7 +23,6 @@ blp = Blueprint(
     url_prefix="/api/v1",
     description="Signed messages to the recipients, and the countries' answers",
 )
-_asset_schema = AssetSchema()
 
 
 @blp.route("/cases/<string:case_id>/disseminations", methods=["GET"])
@@ -36,7 +32,7 @@ _asset_schema = AssetSchema()
 def disseminations(case_id: str) -> Any:
     """One row per recipient: status, attempts, the last error, when it was sent and when an
     answer is due."""
-    return dissemination.disseminations_of(case_id, current_user(), services().uow())
+    return services().disseminations.of(case_id, current_user())
 
 
 @blp.route("/cases/<string:case_id>/disseminations/<string:recipient>/retry", methods=["POST"])
@@ -46,14 +42,7 @@ def disseminations(case_id: str) -> Any:
 @requires(Role.SCREENER)
 def retry(case_id: str, recipient: str) -> Any:
     """Send a failed recipient's message again (the same message and message id)."""
-    svc = services()
-    return dissemination.retry(
-        case_id,
-        recipient,
-        current_user(),
-        svc.uow(),
-        jobs.enqueue_after_commit(svc.redis, svc.settings),
-    ), 202
+    return services().disseminations.retry(case_id, recipient, current_user()), 202
 
 
 @blp.route("/disseminations", methods=["GET"])
@@ -64,7 +53,7 @@ def retry(case_id: str, recipient: str) -> Any:
 def overdue(query: dict[str, Any]) -> Any:
     """Recipients whose answer is overdue: across the caseworker's agency's cases (a screener:
     all cases)."""
-    return dissemination.overdue(current_user(), services().uow())
+    return services().disseminations.overdue(current_user())
 
 
 @blp.route("/signing-key", methods=["GET"])
@@ -90,15 +79,11 @@ class Outcomes(MethodView):
     def post(self, body: dict[str, Any], case_id: str) -> Any:
         """Record a country's answer (owning caseworker or screener). Only a country that
         received the case can answer (422 otherwise); a `new_asset` is validated like intake."""
-        svc = services()
-        if body.get("new_asset") is not None:
-            body["new_asset"] = dict(_asset_schema.dump(body["new_asset"]))
-        return outcomes.record_outcome(case_id, body, current_user(), svc.uow(), svc.keys)
+        return services().outcomes.record(case_id, body, current_user())
 
     @blp.doc(security=BEARER)
     @blp.response(200, OutcomeSchema(many=True))
     @requires(Role.CASEWORKER, Role.SCREENER)
     def get(self, case_id: str) -> Any:
         """Every answer, in the order reported."""
-        svc = services()
-        return outcomes.outcomes_of(case_id, current_user(), svc.uow(), svc.keys)
+        return services().outcomes.of(case_id, current_user())

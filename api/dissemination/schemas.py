@@ -1,10 +1,10 @@
-"""Schemas of disseminations, outcomes and the signing key (CONTRACT.md)."""
+"""Schemas of disseminations, outcomes and the signing key."""
 
 from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from api.cases.schemas import AssetSchema, Country, MoneySchema
+from api.cases.schemas import AssetField, Country, MoneySchema
 from api.schemas import BaseSchema
 from silver.services.dissemination import NOTICE_STATUSES
 from silver.services.outcomes import RESULTS
@@ -50,7 +50,7 @@ class OutcomeBodySchema(BaseSchema):
     country = Country(required=True)
     result = fields.String(required=True, validate=validate.OneOf(RESULTS))
     asset = fields.String(allow_none=True, load_default=None)
-    new_asset = fields.Nested(AssetSchema, allow_none=True, load_default=None)
+    new_asset = AssetField(allow_none=True, load_default=None)
     value = fields.Nested(MoneySchema, allow_none=True, load_default=None)
     reported_on = fields.Date(required=True)
     notes = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=5000))

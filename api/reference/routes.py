@@ -9,7 +9,6 @@ from api.extensions import services
 from api.reference.schemas import DatasetListSchema
 from api.security import BEARER, requires
 from silver.domain.users import Role
-from silver.services import reference
 
 blp = Blueprint(
     "reference",
@@ -25,4 +24,4 @@ blp = Blueprint(
 @requires(Role.CASEWORKER, Role.SCREENER, Role.ADMIN)
 def list_datasets() -> Any:
     """The reference datasets loaded with `flask --app wsgi reference import`."""
-    return {"items": [asdict(d) for d in reference.list_datasets(services().uow())]}
+    return {"items": [asdict(d) for d in services().reference.datasets()]}

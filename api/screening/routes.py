@@ -16,8 +16,6 @@ from api.screening.schemas import (
 from api.security import BEARER, current_user, requires
 from screening.decisions import DecisionRequest
 from silver.domain.users import Role
-from silver.services import decisions as decision_service
-from worker import jobs
 
 blp = Blueprint(
     "screening",
@@ -36,9 +34,7 @@ blp = Blueprint(
 @requires(Role.SCREENER)
 def queue(query: dict[str, Any]) -> Any:
     """Submitted cases and cases awaiting a second approval: urgent first, then oldest first."""
-    rows, total = decision_service.queue(
-        current_user(), query["page"], query["page_size"], services().uow()
-    )
+    rows, total = services().decisions.queue(current_user(), query["page"], query["page_size"])
     return rows, 200, {"X-Total-Count": str(total)}
 
 
@@ -55,19 +51,8 @@ def decide(body: dict[str, Any], case_id: str) -> Any:
     non-participating countries are refused (422). An approval reaching a high-risk country or
     acknowledging a warning needs a second, different screener (`awaiting_second_approval`).
     Decisions are kept and can never be changed. `If-Match` (optional) pins the case version."""
-    svc = services()
     request = DecisionRequest.from_body(body)
-    result = decision_service.decide(
-        case_id,
-        request,
-        if_match(),
-        current_user(),
-        svc.uow(),
-        svc.keys,
-        svc.settings.quota,
-        svc.settings.penalty_threshold_years,
-        enqueue=jobs.enqueue_after_commit(svc.redis, svc.settings),
-    )
+    result = services().decisions.decide(case_id, request, if_match(), current_user())
     return result, 201, {"ETag": f'"{result["case_version"]}"'}
 
 
@@ -77,5 +62,4 @@ def decide(body: dict[str, Any], case_id: str) -> Any:
 @requires(Role.SCREENER, Role.CASEWORKER)
 def decisions(case_id: str) -> Any:
     """Every decision on the case, oldest first, with who, when and why."""
-    svc = services()
-    return decision_service.decisions_of(case_id, current_user(), svc.uow(), svc.keys)
+    return services().decisions.of(case_id, current_user())

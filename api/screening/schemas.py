@@ -1,4 +1,4 @@
-"""Schemas of the screeners' queue and decisions (CONTRACT.md, "Screening")."""
+"""Schemas of the screeners' queue and decisions."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ import matplotlib
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from silver.services.stats import FUNNEL, RESULTS, SECTIONS, TOTAL
+from silver.domain.stats.catalogue import FUNNEL, RESULTS, SECTIONS, TOTAL
 
 matplotlib.use("Agg")
 

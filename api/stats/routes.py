@@ -1,23 +1,22 @@
 """Statistics endpoints: parse the query, let silver.services.stats compute the figures from
-the rows graph.repositories.stats reads, render them as JSON, CSV or the HTML report."""
+the rows graph.repositories.stats reads, render them (silver.domain.stats.export) as JSON or CSV,
+or as the HTML report."""
 
 from __future__ import annotations
 
 from datetime import date
-from functools import partial
 from typing import Any
 
 from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from api.extensions import Services, services
+from api.extensions import services
 from api.security import BEARER, requires
 from api.stats.report import render_report
 from api.stats.schemas import PilotStatsSchema, StatsFormatQuerySchema, StatsQuerySchema
-from graph.repositories.stats import read_stats
+from silver.domain.stats.export import PilotStatistics, to_csv, to_json
 from silver.domain.users import Role
-from silver.services import stats
 
 blp = Blueprint(
     "stats",
@@ -41,19 +40,11 @@ _CSV_DOC = {
 }
 
 
-def _compute(query: dict[str, Any]) -> stats.PilotStatistics:
-    svc: Services = services()
-    return stats.pilot_statistics(
-        partial(read_stats, svc.driver, svc.settings.neo4j_database),
-        period_from=query["from_"],
-        period_to=query["to"],
-        audience=query["audience"],
-        quota_limit=svc.settings.quota,
-        suppress_below=svc.settings.suppress_below,
-    )
+def _compute(query: dict[str, Any]) -> PilotStatistics:
+    return services().stats.pilot(query["from_"], query["to"], query["audience"])
 
 
-def _filename(result: stats.PilotStatistics, extension: str) -> str:
+def _filename(result: PilotStatistics, extension: str) -> str:
     def day(value: date | None) -> str:
         return value.isoformat() if value else "open"
 
@@ -76,11 +67,11 @@ def pilot(query: dict[str, Any]) -> Any:
     result = _compute(query)
     if query["format"] == "csv":
         return Response(
-            stats.to_csv(result),
+            to_csv(result),
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{_filename(result, "csv")}"'},
         )
-    return stats.to_json(result)
+    return to_json(result)
 
 
 @blp.route("/pilot/report", methods=["GET"])
@@ -94,7 +85,7 @@ def report(query: dict[str, Any]) -> Any:
     """The same figures as a readable HTML report with charts (inline SVG, no scripts)."""
     result = _compute(query)
     return Response(
-        render_report(stats.to_json(result)),
+        render_report(to_json(result)),
         mimetype="text/html",
         headers={"Content-Disposition": f'inline; filename="{_filename(result, "html")}"'},
     )

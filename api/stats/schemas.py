@@ -1,7 +1,8 @@
 """Statistics schemas: the query (validated, unknown parameters rejected) and the document.
 
-The document's `sections` are described from `silver.services.stats.SECTIONS`, the catalogue
-the figures are built from, so the OpenAPI description cannot drift from what is returned.
+The document's `sections` are described from `silver.domain.stats.catalogue.SECTIONS`, the
+catalogue the figures are built from, so the OpenAPI description cannot drift from what is
+returned.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.schemas import BaseSchema
-from silver.services.stats import AUDIENCES, SECTIONS
+from silver.domain.stats.catalogue import AUDIENCES, SECTIONS
 
 FORMATS = ("json", "csv")
 

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any
+from datetime import datetime
+from typing import cast
 
 import neo4j
 
+from graph.repositories.quota import QUOTA_USED, TAKE_SLOT
 from graph.repositories.values import plain
+from silver.domain.ports import (
+    CaseChanges,
+    CaseGraphRows,
+    CaseRow,
+    DecisionRow,
+    KeptOutRow,
+    LinkRow,
+    PurgeRow,
+    QueueRow,
+)
 from silver.domain.projection import Projection
 
 # Deletes the subjects and assets of the case `c` and keeps `c` and the identifiers they had
@@ -38,7 +51,7 @@ class CaseRepository:
         assert record is not None
         return int(record["n"])
 
-    def add(self, row: dict[str, Any]) -> None:
+    def add(self, row: CaseRow) -> None:
         self._tx.run(
             """
             CREATE (c:Case)
@@ -47,7 +60,7 @@ class CaseRepository:
             row=row,
         )
 
-    def get(self, case_id: str, for_update: bool = False) -> dict[str, Any] | None:
+    def get(self, case_id: str, for_update: bool = False) -> CaseRow | None:
         lock = "SET c._lock = true REMOVE c._lock" if for_update else ""
         record = self._tx.run(
             f"MATCH (c:Case {{id: $id}}) {lock} RETURN properties(c) AS c",
@@ -55,9 +68,9 @@ class CaseRepository:
         ).single()
         if record is None:
             return None
-        return plain(record["c"])
+        return cast(CaseRow, plain(record["c"]))
 
-    def save(self, case_id: str, expected_version: int, changes: dict[str, Any]) -> bool:
+    def save(self, case_id: str, expected_version: int, changes: CaseChanges) -> bool:
         """Write `changes` if the stored version is still `expected_version`; bump it."""
         record = self._tx.run(
             """
@@ -74,7 +87,7 @@ class CaseRepository:
 
     def page(
         self, agency: str | None, statuses: list[str] | None, skip: int, limit: int
-    ) -> tuple[list[dict[str, Any]], int]:
+    ) -> tuple[list[CaseRow], int]:
         where = """
             WHERE ($agency IS NULL OR c.agency = $agency)
               AND ($statuses IS NULL OR c.status IN $statuses)
@@ -97,25 +110,42 @@ class CaseRepository:
             skip=skip,
             limit=limit,
         )
-        out = [plain(r["c"]) for r in rows]
+        out = [cast(CaseRow, plain(r["c"])) for r in rows]
         return out, int(total["n"]) if total else 0
 
-    def store_screening(self, case_id: str, version: int, result: str, at: Any) -> None:
+    def store_screening(
+        self, case_id: str, version: int, sealed: str, verdict: str, at: datetime
+    ) -> None:
         self._tx.run(
             """
             MATCH (c:Case {id: $id})
-            SET c.screening = $result, c.screened_version = $version, c.screened_at = $at
+            SET c.screening = $sealed, c.screening_verdict = $verdict,
+                c.screened_version = $version, c.screened_at = $at
             """,
             id=case_id,
             version=version,
-            result=result,
+            sealed=sealed,
+            verdict=verdict,
             at=at,
         )
 
+    def clear_screenings(self, limit: int) -> list[tuple[str, int, str]]:
+        """Results stored in the clear by an older version (they have no verdict beside them):
+        (case id, version judged, the JSON)."""
+        rows = self._tx.run(
+            """
+            MATCH (c:Case) WHERE c.screening IS NOT NULL AND c.screening_verdict IS NULL
+              AND c.purged_at IS NULL
+            RETURN c.id AS id, c.screened_version AS version, c.screening AS text LIMIT $limit
+            """,
+            limit=limit,
+        )
+        return [(str(r["id"]), int(r["version"]), str(r["text"])) for r in rows]
+
     def quota_used(self) -> int:
         """Notices and diffusions approved so far (each approval counts one)."""
-        record = self._tx.run("MATCH (q:QuotaCounter {id: 'pilot'}) RETURN q.used AS n").single()
-        return int(record["n"]) if record else 0
+        record = self._tx.run(QUOTA_USED).single()
+        return int(record["used"]) if record else 0
 
     def replace_projection(self, case_id: str, projection: Projection) -> None:
         """Drop the case's subjects and assets and write them again from the projection."""
@@ -139,7 +169,8 @@ class CaseRepository:
             """
             MATCH (c:Case {id: $id})
             UNWIND $subjects AS s
-            CREATE (n:Subject {uid: s.uid, case_id: $id, kind: s.kind, role: s.role})
+            CREATE (n:Subject {uid: s.uid, case_id: $id, kind: s.kind, role: s.role,
+                               agency: s.agency})
             SET n:$(s.labels)
             CREATE (c)-[:HAS_SUBJECT]->(n)
             """,
@@ -150,7 +181,7 @@ class CaseRepository:
             """
             MATCH (c:Case {id: $id})
             UNWIND $assets AS a
-            CREATE (n:Asset {uid: a.uid, case_id: $id, type: a.type,
+            CREATE (n:Asset {uid: a.uid, case_id: $id, type: a.type, agency: a.agency,
                              value_amount: a.value_amount, value_currency: a.value_currency})
             SET n:$(a.labels)
             CREATE (c)-[:HAS_ASSET]->(n)
@@ -205,23 +236,25 @@ class CaseRepository:
             targets=p["targets"],
         )
 
-    def links(self, case_id: str) -> list[dict[str, Any]]:
-        """Subjects and assets of this case that share an identifier with another case."""
+    def links(self, case_id: str, kinds: Sequence[str]) -> list[LinkRow]:
+        """Subjects and assets of this case that share a key of one of `kinds` with another
+        case."""
         rows = self._tx.run(
             """
             MATCH (c:Case {id: $id})-[:HAS_SUBJECT|HAS_ASSET]->(n)-[:HAS_IDENTIFIER]->(i)
                   <-[:HAS_IDENTIFIER]-(m)<-[:HAS_SUBJECT|HAS_ASSET]-(o:Case)
-            WHERE o.id <> c.id AND o.purged_at IS NULL
+            WHERE o.id <> c.id AND o.purged_at IS NULL AND i.kind IN $kinds
             WITH n, i, o ORDER BY o.number
             RETURN n.uid AS uid, i.kind AS kind,
                    collect(DISTINCT {number: o.number, agency: o.agency}) AS cases
             ORDER BY uid, kind
             """,
             id=case_id,
+            kinds=list(kinds),
         )
-        return [dict(r) for r in rows]
+        return [cast(LinkRow, dict(r)) for r in rows]
 
-    def graph(self, case_id: str) -> dict[str, list[dict[str, Any]]]:
+    def graph(self, case_id: str) -> CaseGraphRows:
         """The projection's nodes and edges (no personal data; labels are added by the caller)."""
         nodes = self._tx.run(
             """
@@ -245,25 +278,19 @@ class CaseRepository:
             """,
             id=case_id,
         )
-        return {"nodes": [dict(r) for r in nodes], "edges": [dict(r) for r in edges]}
+        return cast(
+            CaseGraphRows,
+            {"nodes": [dict(r) for r in nodes], "edges": [dict(r) for r in edges]},
+        )
 
     def take_quota_slot(self, limit: int) -> int | None:
         """Count one notice or diffusion against the quota, atomically: the counter's write
         lock orders concurrent approvals, so two cannot both take the last slot. Returns the
         number used after this one, or None when the quota is used up."""
-        record = self._tx.run(
-            """
-            MERGE (q:QuotaCounter {id: 'pilot'}) ON CREATE SET q.used = 0
-            SET q._lock = true REMOVE q._lock
-            WITH q WHERE q.used < $limit
-            SET q.used = q.used + 1
-            RETURN q.used AS used
-            """,
-            limit=limit,
-        ).single()
+        record = self._tx.run(TAKE_SLOT, limit=limit).single()
         return int(record["used"]) if record else None
 
-    def add_decision(self, row: dict[str, Any]) -> None:
+    def add_decision(self, row: DecisionRow) -> None:
         self._tx.run(
             """
             MATCH (c:Case {id: $row.case_id})
@@ -273,7 +300,7 @@ class CaseRepository:
             row=row,
         )
 
-    def decisions(self, case_id: str) -> list[dict[str, Any]]:
+    def decisions(self, case_id: str) -> list[DecisionRow]:
         rows = self._tx.run(
             """
             MATCH (:Case {id: $id})-[:HAS_DECISION]->(d:Decision)
@@ -281,9 +308,9 @@ class CaseRepository:
             """,
             id=case_id,
         )
-        return [plain(r["d"]) for r in rows]
+        return [cast(DecisionRow, plain(r["d"])) for r in rows]
 
-    def add_kept_out(self, case_id: str, rows: list[dict[str, str]], at: Any) -> None:
+    def add_kept_out(self, case_id: str, rows: list[KeptOutRow], at: datetime) -> None:
         self._tx.run(
             """
             MATCH (c:Case {id: $id})
@@ -296,7 +323,7 @@ class CaseRepository:
             at=at,
         )
 
-    def queue(self, skip: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+    def queue(self, skip: int, limit: int) -> tuple[list[QueueRow], int]:
         """Cases waiting for a screener: urgent ones first, then the oldest submission."""
         where = "WHERE c.status IN ['submitted', 'awaiting_second_approval']"
         total = self._tx.run(f"MATCH (c:Case) {where} RETURN count(c) AS n").single()
@@ -308,7 +335,7 @@ class CaseRepository:
             WITH c, head(collect(d.by)) AS first_by
             RETURN c {{.id, .number, .agency, .status, .urgency, .crime_types,
                       .requested_instrument, .target_countries, .submitted_at,
-                      .subject_count, .asset_count, .screening, .screened_version,
+                      .subject_count, .asset_count, .screening_verdict, .screened_version,
                       .version}} AS c, first_by
             ORDER BY CASE c.urgency WHEN 'urgent' THEN 0 ELSE 1 END, c.submitted_at, c.number
             SKIP $skip LIMIT $limit
@@ -316,10 +343,10 @@ class CaseRepository:
             skip=skip,
             limit=limit,
         )
-        out = [{**plain(r["c"]), "first_approval_by": r["first_by"]} for r in rows]
+        out = [cast(QueueRow, {**plain(r["c"]), "first_approval_by": r["first_by"]}) for r in rows]
         return out, int(total["n"]) if total else 0
 
-    def due_for_purge(self, closed_before: Any, pilot_over: bool) -> list[dict[str, str]]:
+    def due_for_purge(self, closed_before: datetime, pilot_over: bool) -> list[PurgeRow]:
         rows = self._tx.run(
             """
             MATCH (c:Case) WHERE c.purged_at IS NULL
@@ -329,9 +356,9 @@ class CaseRepository:
             closed_before=closed_before,
             pilot_over=pilot_over,
         )
-        return [dict(r) for r in rows]
+        return [cast(PurgeRow, dict(r)) for r in rows]
 
-    def purge(self, case_id: str, at: Any) -> None:
+    def purge(self, case_id: str, at: datetime) -> None:
         """Remove the case's key, its sealed values and its projection; keep what statistics
         need (nothing personal)."""
         self._tx.run(
@@ -360,6 +387,19 @@ class CaseRepository:
             id=case_id,
             at=at,
         )
+
+    def ids_after(self, after: str, limit: int) -> list[str]:
+        """Case ids in order, from after `after`, at most `limit`: for walking every case
+        (not purged) in batches."""
+        rows = self._tx.run(
+            """
+            MATCH (c:Case) WHERE c.id > $after AND c.purged_at IS NULL
+            RETURN c.id AS id ORDER BY id LIMIT $limit
+            """,
+            after=after,
+            limit=limit,
+        )
+        return [str(r["id"]) for r in rows]
 
     def id_of(self, number: str) -> str | None:
         record = self._tx.run(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import cast
 
 import neo4j
 
 from graph.repositories.values import plain
+from silver.domain.ports import CountryRow, CountrySeedRow, ProfileChangeRow
 
 SEED_AUTHOR = "graph init (seed data)"
 
@@ -21,7 +23,7 @@ class CountryRepository:
     def __init__(self, tx: neo4j.Transaction) -> None:
         self._tx = tx
 
-    def seed(self, rows: list[dict[str, Any]]) -> int:
+    def seed(self, rows: list[CountrySeedRow]) -> int:
         """Create the countries that are missing and give a profile to those without one.
 
         Existing profiles are never overwritten: a screener's review outlives every `graph init`.
@@ -44,7 +46,7 @@ class CountryRepository:
         ).single()
         return int(record["n"]) if record else 0
 
-    def all(self, participant: bool | None = None) -> list[dict[str, Any]]:
+    def all(self, participant: bool | None = None) -> list[CountryRow]:
         rows = self._tx.run(
             f"""
             MATCH (k:Country) WHERE k.profile IS NOT NULL
@@ -54,9 +56,9 @@ class CountryRepository:
             """,
             participant=participant,
         )
-        return [dict(r) for r in rows]
+        return [cast(CountryRow, dict(r)) for r in rows]
 
-    def profiles_for(self, codes: list[str]) -> list[dict[str, Any]]:
+    def profiles_for(self, codes: list[str]) -> list[CountryRow]:
         """Every participant's profile and those of `codes` (the case's target countries)."""
         rows = self._tx.run(
             f"""
@@ -66,15 +68,15 @@ class CountryRepository:
             """,
             codes=codes,
         )
-        return [dict(r) for r in rows]
+        return [cast(CountryRow, dict(r)) for r in rows]
 
-    def get(self, code: str, for_update: bool = False) -> dict[str, Any] | None:
+    def get(self, code: str, for_update: bool = False) -> CountryRow | None:
         lock = "SET k._lock = true REMOVE k._lock" if for_update else ""
         record = self._tx.run(
             f"MATCH (k:Country {{code: $code}}) WHERE k.profile IS NOT NULL {lock} {_RETURN}",
             code=code,
         ).single()
-        return dict(record) if record else None
+        return cast(CountryRow, dict(record)) if record else None
 
     def save_profile(
         self,
@@ -83,7 +85,7 @@ class CountryRepository:
         profile: str,
         participant: bool,
         by: str,
-        at: Any,
+        at: datetime,
         changed: list[str],
     ) -> int | None:
         """Store a new profile version if the stored one is still `expected_version`, and keep
@@ -109,7 +111,7 @@ class CountryRepository:
         ).single()
         return int(record["version"]) if record else None
 
-    def history(self, code: str) -> list[dict[str, Any]]:
+    def history(self, code: str) -> list[ProfileChangeRow]:
         rows = self._tx.run(
             """
             MATCH (:Country {code: $code})-[:PROFILE_CHANGED]->(p:ProfileChange)
@@ -119,4 +121,4 @@ class CountryRepository:
             """,
             code=code,
         )
-        return [plain(r) for r in rows]
+        return [cast(ProfileChangeRow, plain(r)) for r in rows]

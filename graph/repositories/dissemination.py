@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
 
 import neo4j
 
 from graph.repositories.values import plain
+from silver.domain.ports import NoticeDraft, NoticeRow, OutboxNoticeRow, OutcomeRow
 
 
 class DisseminationRepository:
     def __init__(self, tx: neo4j.Transaction) -> None:
         self._tx = tx
 
-    def add_notices(self, case_id: str, rows: list[dict[str, Any]]) -> None:
+    def add_notices(self, case_id: str, rows: list[NoticeDraft]) -> None:
         """Record each recipient's Notice (status queued) and the countries it reaches."""
         self._tx.run(
             """
@@ -30,14 +33,14 @@ class DisseminationRepository:
             rows=rows,
         )
 
-    def get(self, notice_id: str, for_update: bool = False) -> dict[str, Any] | None:
+    def get(self, notice_id: str, for_update: bool = False) -> NoticeRow | None:
         lock = "SET n._lock = true REMOVE n._lock" if for_update else ""
         record = self._tx.run(
             f"MATCH (n:Notice {{id: $id}}) {lock} RETURN properties(n) AS n", id=notice_id
         ).single()
-        return plain(record["n"]) if record else None
+        return cast(NoticeRow, plain(record["n"])) if record else None
 
-    def by_recipient(self, case_id: str, recipient: str) -> dict[str, Any] | None:
+    def by_recipient(self, case_id: str, recipient: str) -> NoticeRow | None:
         record = self._tx.run(
             """
             MATCH (:Case {id: $case_id})-[:DISSEMINATED_AS]->(n:Notice {recipient: $recipient})
@@ -47,12 +50,12 @@ class DisseminationRepository:
             case_id=case_id,
             recipient=recipient,
         ).single()
-        return plain(record["n"]) if record else None
+        return cast(NoticeRow, plain(record["n"])) if record else None
 
     def update(self, notice_id: str, changes: dict[str, Any]) -> None:
         self._tx.run("MATCH (n:Notice {id: $id}) SET n += $changes", id=notice_id, changes=changes)
 
-    def of_case(self, case_id: str) -> list[dict[str, Any]]:
+    def of_case(self, case_id: str) -> list[NoticeRow]:
         rows = self._tx.run(
             """
             MATCH (:Case {id: $case_id})-[:DISSEMINATED_AS]->(n:Notice)
@@ -63,7 +66,7 @@ class DisseminationRepository:
             """,
             case_id=case_id,
         )
-        return [{**plain(r["n"]), "countries": list(r["countries"])} for r in rows]
+        return [cast(NoticeRow, {**plain(r["n"]), "countries": list(r["countries"])}) for r in rows]
 
     def all_delivered(self, case_id: str) -> bool:
         record = self._tx.run(
@@ -76,7 +79,7 @@ class DisseminationRepository:
         ).single()
         return bool(record and record["done"])
 
-    def queued_ids(self, idle_since: Any = None) -> list[str]:
+    def queued_ids(self, idle_since: datetime | None = None) -> list[str]:
         """Notices still queued; with `idle_since`, only those without an attempt since then."""
         rows = self._tx.run(
             """
@@ -88,7 +91,7 @@ class DisseminationRepository:
         )
         return [str(r["id"]) for r in rows]
 
-    def overdue(self, agency: str | None, now: Any) -> list[dict[str, Any]]:
+    def overdue(self, agency: str | None, now: datetime) -> list[NoticeRow]:
         """Recipients whose answer window has passed without an answer."""
         rows = self._tx.run(
             """
@@ -102,10 +105,14 @@ class DisseminationRepository:
             now=now,
         )
         return [
-            {**plain(r["n"]), "case_number": r["case_number"], "agency": r["agency"]} for r in rows
+            cast(
+                NoticeRow,
+                {**plain(r["n"]), "case_number": r["case_number"], "agency": r["agency"]},
+            )
+            for r in rows
         ]
 
-    def mark_overdue(self, now: Any) -> int:
+    def mark_overdue(self, now: datetime) -> int:
         record = self._tx.run(
             """
             MATCH (n:Notice {status: 'sent'})
@@ -117,7 +124,19 @@ class DisseminationRepository:
         ).single()
         return int(record["n"]) if record else 0
 
-    def recipients_reaching(self, case_id: str, country: str) -> list[dict[str, Any]]:
+    def by_message_ids(self, message_ids: Sequence[str]) -> list[OutboxNoticeRow]:
+        rows = self._tx.run(
+            """
+            UNWIND $ids AS message_id
+            MATCH (c:Case)-[:DISSEMINATED_AS]->(n:Notice {message_id: message_id})
+            RETURN n.message_id AS message_id, n.status AS status, n.sent_at AS sent_at,
+                   c.purged_at IS NOT NULL AS case_purged
+            """,
+            ids=list(message_ids),
+        )
+        return [cast(OutboxNoticeRow, plain(dict(r))) for r in rows]
+
+    def recipients_reaching(self, case_id: str, country: str) -> list[NoticeRow]:
         """The delivered Notices of the case that reached `country`."""
         rows = self._tx.run(
             """
@@ -129,9 +148,9 @@ class DisseminationRepository:
             case_id=case_id,
             country=country,
         )
-        return [plain(r["n"]) for r in rows]
+        return [cast(NoticeRow, plain(r["n"])) for r in rows]
 
-    def add_outcome(self, row: dict[str, Any], asset_uid: str | None) -> None:
+    def add_outcome(self, row: OutcomeRow, asset_uid: str | None) -> None:
         self._tx.run(
             """
             MATCH (c:Case {id: $row.case_id})
@@ -146,7 +165,7 @@ class DisseminationRepository:
             asset_uid=asset_uid,
         )
 
-    def acknowledge(self, case_id: str, country: str, at: Any) -> None:
+    def acknowledge(self, case_id: str, country: str, at: datetime) -> None:
         """The first answer from a country acknowledges the Notice that reached it."""
         self._tx.run(
             """
@@ -159,7 +178,7 @@ class DisseminationRepository:
             at=at,
         )
 
-    def outcomes(self, case_id: str) -> list[dict[str, Any]]:
+    def outcomes(self, case_id: str) -> list[OutcomeRow]:
         rows = self._tx.run(
             """
             MATCH (:Case {id: $case_id})-[:HAS_OUTCOME]->(o:Outcome)
@@ -168,21 +187,21 @@ class DisseminationRepository:
             """,
             case_id=case_id,
         )
-        return [plain(r["o"]) for r in rows]
+        return [cast(OutcomeRow, plain(r["o"])) for r in rows]
 
     def add_asset(
         self,
         case_id: str,
         asset: dict[str, Any],
-        identifiers: list[dict[str, Any]],
-        countries: list[dict[str, Any]],
+        identifiers: Sequence[dict[str, Any]],
+        countries: Sequence[dict[str, Any]],
         reported_by: str,
     ) -> None:
         """Project an asset a country reported into the case's graph, linked to that country."""
         self._tx.run(
             """
             MATCH (c:Case {id: $case_id})
-            CREATE (n:Asset {uid: $a.uid, case_id: $case_id, type: $a.type,
+            CREATE (n:Asset {uid: $a.uid, case_id: $case_id, type: $a.type, agency: $a.agency,
                              value_amount: $a.value_amount, value_currency: $a.value_currency})
             SET n:$($a.labels)
             CREATE (c)-[:HAS_ASSET]->(n)

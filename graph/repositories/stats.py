@@ -17,8 +17,9 @@ each pass reduces a case's rows first (`CALL (c) { ... }`), so that distinct cas
 with a plain count instead of a DISTINCT over every item.
 
 Money is summed in whole cents from the decimal strings (`"1250.00"`) with integer arithmetic,
-per currency; `$rated` names the currencies `silver.services.stats` can convert, so that the cases
-behind a sum in EUR are counted exactly. The conversion itself happens there.
+per currency; `$rated` names the currencies the rate table (`silver.domain.stats.rates`) can
+convert, so that the cases behind a sum in EUR are counted exactly. The conversion itself happens
+in `silver.domain.stats.assemble`.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from typing import Any
 
 import neo4j
 
+from graph.repositories.quota import QUOTA_USED
 from silver.domain.cases import REQUESTER
-from silver.services.stats import StatsRows
+from silver.domain.stats.rows import StatsRows
 
 CASES = """
 MATCH (c:Case)
@@ -229,12 +231,6 @@ CALL (c) {
 RETURN country, received, responded, days, overdue, count(*) AS pairs
 """
 )
-
-QUOTA_USED = """
-MATCH (c:Case)
-WHERE c.approved_at IS NOT NULL
-RETURN count(c) AS used
-"""
 
 PARTICIPANTS = """
 MATCH (k:Country)

@@ -1,6 +1,6 @@
 """Cases: the status machine and the shape of a case.
 
-A case's content (`body`) is kept in exactly the JSON shape of CONTRACT.md's
+A case's content (`body`) is kept in exactly the JSON shape of the
 `POST /api/v1/cases` body; the fields around it (id, number, status, ...) belong to the system.
 The transitions below are the only way to change a status.
 """
@@ -62,6 +62,17 @@ LEGAL_BASIS_TYPES = ("criminal_investigation", "confiscation_order", "conviction
 SUBJECT_KINDS = ("person", "organisation")
 SUBJECT_ROLES = ("suspect", "convicted", "third_party")
 IDENTIFIER_TYPES = ("passport", "national_id", "tax_id", "other")
+# The fields of a subject of each kind; a subject leaves those of the other kind empty.
+PERSON_FIELDS = (
+    "full_name",
+    "aliases",
+    "date_of_birth",
+    "nationalities",
+    "residence_country",
+    "refugee_status",
+    "identifiers",
+)
+ORGANISATION_FIELDS = ("name", "registration_number", "jurisdiction", "lei")
 ASSET_TYPES = (
     "bank_account",
     "real_estate",
@@ -77,7 +88,7 @@ ASSET_TYPES = (
 ASSET_TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "bank_account": ("iban", "account_number", "bic"),
     "real_estate": ("address", "cadastral_reference"),
-    "vehicle": ("vin", "registration_plate"),
+    "vehicle": ("vin", "registration_plate", "registration_country"),
     "vessel": ("imo", "name"),
     "aircraft": ("registration_mark",),
     "crypto_wallet": ("currency", "address"),
@@ -93,6 +104,24 @@ SUBJECT_RELATIONS = (
     "relative_of",
     "associate_of",
 )
+
+# A case body's fields with their value when the caseworker left them out.
+BODY_DEFAULTS: dict[str, Any] = {
+    "national_reference": None,
+    "crime_types": [],
+    "offence_summary": None,
+    "max_penalty_years": None,
+    "legal_basis": None,
+    "urgency": "normal",
+    "requested_instrument": None,
+    "target_countries": [],
+    "contains_special_categories": False,
+    "special_categories_justification": None,
+    "subjects": [],
+    "assets": [],
+    "holdings": [],
+    "relations": [],
+}
 
 # Fields that may hold personal data in free text (encrypted at rest like everything in `body`).
 FREE_TEXT_FIELDS = ("title", "offence_summary", "special_categories_justification")

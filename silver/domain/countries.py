@@ -1,9 +1,9 @@
-"""Countries of the pilot and their misuse-risk profiles (DOMAIN.md, "Country risk profiles").
+"""Countries of the pilot and their misuse-risk profiles (docs/domain.md, "Country risk").
 
-The seed in `silver/data/country_profiles.csv` is a byte-identical copy of the project's sourced
-public values for the 51 reported participants (provenance in `country_profiles_sources.md`
-beside it). Gaps stay empty: a missing value is `None`, never a guess. Seed profiles are
-unreviewed, so every recipient shows `MISUSE.PROFILE_STALE` until a screener has reviewed it.
+The seed in `silver/data/country_profiles.csv` holds sourced public values for the 51 reported
+participants; `country_profiles_sources.md` beside it says where each column comes from. Gaps
+stay empty: a missing value is `None`, never a guess. Seed profiles are unreviewed, so every
+recipient shows `MISUSE.PROFILE_STALE` until a screener has reviewed it.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-# law.anticor.world's list of 51 participants (a secondary source, see DOMAIN.md); the seed CSV
-# has one row for each of them.
+# law.anticor.world's list of 51 participants (a secondary source, see country_profiles_sources.md);
+# the seed CSV has one row for each of them.
 DEFAULT_PARTICIPANTS: frozenset[str] = frozenset(
     {
         "AE", "AR", "BE", "BI", "BR", "CG", "CN", "CO", "DZ", "EC", "EE", "ES", "FR", "GA",

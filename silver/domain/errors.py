@@ -1,4 +1,8 @@
-"""Domain errors. The API turns each into an application/problem+json response."""
+"""Domain errors: what went wrong, in words a user can act on.
+
+The domain does not speak HTTP: `api/errors.py` maps each class to its status and title (and the
+web pages reuse that map), so the same refusal is a 409 in the API and a message above a form.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +12,17 @@ from collections.abc import Mapping, Sequence
 class SilverError(Exception):
     """Base of every error the domain raises on purpose."""
 
-    status = 400
-    title = "Bad request"
-
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
 
 
 class ConfigError(SilverError):
-    title = "Configuration error"
-    status = 500
+    """The configuration is missing or malformed."""
 
 
 class ValidationFailed(SilverError):
-    status = 422
-    title = "Validation failed"
+    """Input that breaks the contract; `errors` names each field path and what is wrong."""
 
     def __init__(self, errors: Mapping[str, Sequence[str]], detail: str | None = None) -> None:
         super().__init__(detail or "The request has invalid fields: " + ", ".join(sorted(errors)))
@@ -31,38 +30,31 @@ class ValidationFailed(SilverError):
 
 
 class Unauthenticated(SilverError):
-    status = 401
-    title = "Unauthorized"
+    """No valid credentials."""
 
 
 class Forbidden(SilverError):
-    status = 403
-    title = "Forbidden"
+    """The user's role may not do this."""
 
 
 class NotFound(SilverError):
-    status = 404
-    title = "Not found"
+    """No such thing, or the user may not know that it exists."""
 
 
 class Conflict(SilverError):
-    status = 409
-    title = "Conflict"
+    """Not possible in the current state (a status, a rule, the quota)."""
 
 
 class PreconditionFailed(SilverError):
-    status = 412
-    title = "Precondition failed"
+    """Someone else changed it since the user read it."""
 
 
 class PreconditionRequired(SilverError):
-    status = 428
-    title = "Precondition required"
+    """An edit without the version it was based on."""
 
 
 class TooManyAttempts(SilverError):
-    status = 429
-    title = "Too many requests"
+    """Locked out for a while; `retry_after` in seconds."""
 
     def __init__(self, detail: str, retry_after: int) -> None:
         super().__init__(detail)
@@ -72,16 +64,10 @@ class TooManyAttempts(SilverError):
 class CryptoError(SilverError):
     """A key is missing or malformed, or data failed authentication."""
 
-    status = 500
-    title = "Cryptographic failure"
-
 
 class DecryptionFailed(CryptoError):
-    pass
+    """Sealed data failed authentication (a wrong key or tampering)."""
 
 
 class Unavailable(SilverError):
     """A dependency is not ready (e.g. the graph was never initialised)."""
-
-    status = 503
-    title = "Service unavailable"

@@ -66,9 +66,6 @@ RELATIONSHIP_TYPES: tuple[str, ...] = tuple(
 class NotFtM(SilverError):
     """The input does not look like FollowTheMoney entities at all."""
 
-    status = 422
-    title = "Not FollowTheMoney data"
-
 
 def check_dataset_name(name: str) -> str:
     if not isinstance(name, str) or not DATASET_NAME.match(name):

@@ -1,23 +1,28 @@
-"""The unit-of-work abstraction the services depend on (implemented in graph/)."""
+"""The unit-of-work abstraction the services depend on (implemented in graph/, and in memory
+by the unit tests' fake). It declares the ports it carries, so a service reaches storage only
+through what `silver.domain.ports` declares."""
 
 from __future__ import annotations
 
 import abc
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
 
+from silver.domain import ports
 from silver.domain.reference import ReferenceRepository
 
 
 class AbstractUnitOfWork(abc.ABC):
     """One transaction. Rolls back unless committed; after-commit hooks run only on commit."""
 
-    users: Any
-    cases: Any
-    audit: Any
-    countries: Any
-    disseminations: Any
+    users: ports.UserRepository
+    cases: ports.CaseRepository
+    audit: ports.AuditRepository
+    countries: ports.CountryRepository
+    disseminations: ports.DisseminationRepository
+    keyring: ports.KeyringRepository
+    migrations: ports.MigrationRepository
+    tracing: ports.TracingRepository
     reference: ReferenceRepository
 
     def __init__(self) -> None:

@@ -20,22 +20,23 @@ from silver.domain.errors import (
     Forbidden,
     NotFound,
     PreconditionFailed,
-    PreconditionRequired,
     Unavailable,
     ValidationFailed,
 )
+from silver.domain.ports import CountryRow, CountrySeedRow
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import Role, User
+from silver.domain.versions import check_version
 
 # Set by the server, never by a request body.
 SYSTEM_FIELDS = frozenset({"code", "name", "reviewed_by", "reviewed_at"})
 
 
-def seed_rows() -> list[dict[str, Any]]:
+def seed_rows() -> list[CountrySeedRow]:
     """Every ISO 3166-1 country: the 51 participants with their sourced profile, the others
     with an empty, non-participant one."""
     seed = load_seed_profiles()
-    rows = []
+    rows: list[CountrySeedRow] = []
     for iso in all_iso_countries():
         profile = seed.get(iso.code) or CountryProfile(code=iso.code, name=iso.name)
         rows.append(
@@ -56,13 +57,13 @@ def seed_countries(uow: AbstractUnitOfWork) -> int:
     return created
 
 
-def _profile(row: dict[str, Any]) -> CountryProfile:
+def _profile(row: CountryRow) -> CountryProfile:
     data = json.loads(row["profile"])
     data["participant"] = bool(row["participant"])
     return profile_from_dict(data)
 
 
-def render(row: dict[str, Any]) -> dict[str, Any]:
+def render(row: CountryRow) -> dict[str, Any]:
     profile = profile_to_dict(_profile(row))
     return {
         "code": row["code"],
@@ -93,7 +94,7 @@ def profile_history(code: str, uow: AbstractUnitOfWork) -> list[dict[str, Any]]:
         if uow.countries.get(code.upper()) is None:
             raise NotFound(f"no country with ISO 3166-1 alpha-2 code {code!r}")
         rows = uow.countries.history(code.upper())
-    return [{**r, "profile": json.loads(r.pop("profile"))} for r in rows]
+    return [{**r, "profile": json.loads(r["profile"])} for r in rows]
 
 
 def load_profiles(
@@ -129,15 +130,7 @@ def update_profile(
         row = uow.countries.get(code, for_update=True)
         if row is None:
             raise NotFound(f"no country with ISO 3166-1 alpha-2 code {code!r}")
-        if expected_version is None:
-            raise PreconditionRequired(
-                "send the ETag you read (GET /api/v1/countries/{code}) in If-Match"
-            )
-        if int(row["version"]) != expected_version:
-            raise PreconditionFailed(
-                f"the profile of {code} was changed by someone else (version {row['version']}, "
-                f"you sent {expected_version}): read it again and re-apply your change"
-            )
+        check_version(f"the profile of {code}", int(row["version"]), expected_version)
         current = profile_to_dict(_profile(row))
         changes_participation = (
             changes.get("participant", current["participant"]) != current["participant"]
@@ -153,7 +146,7 @@ def update_profile(
         new = profile_to_dict(profile)
         version = uow.countries.save_profile(
             code,
-            expected_version,
+            int(row["version"]),
             json.dumps(new),
             profile.participant,
             user.username,

@@ -10,22 +10,25 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from screening.decisions import DecisionRequest, FirstApproval, Ruling, rule_on
+from screening.decisions import DecisionRequest, FirstApproval, Instrument, Ruling, rule_on
 from silver.domain import access
 from silver.domain.audit import AuditEvent
 from silver.domain.cases import Status
 from silver.domain.errors import Conflict, Forbidden, PreconditionFailed
+from silver.domain.ports import CaseChanges, CaseRow, DecisionRow
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import Role, User
+from silver.domain.versions import check_version
 from silver.infra.keys import KeyMaterial
 from silver.services import dissemination
-from silver.services.intake import history_json, load_row, open_case, seal_text, unseal_text, utcnow
+from silver.services.case_store import history_json, load, open_case, seal_text, unseal_text, utcnow
 from silver.services.screening import screen
 
+D = TypeVar("D", bound=Mapping[str, object])
 DECIDABLE = frozenset({Status.SUBMITTED, Status.AWAITING_SECOND_APPROVAL})
 
 
@@ -33,9 +36,7 @@ def _justification_context(decision_id: str) -> str:
     return f"decision:{decision_id}/justification"
 
 
-def pending_first_approval(
-    status: Status, decisions: list[dict[str, Any]]
-) -> dict[str, Any] | None:
+def pending_first_approval(status: Status, decisions: Sequence[D]) -> D | None:
     """The approval a second screener is asked to confirm: the latest decision, when the case
     awaits its second approval and that decision is a first-stage approval."""
     if status is Status.AWAITING_SECOND_APPROVAL and decisions:
@@ -45,13 +46,13 @@ def pending_first_approval(
     return None
 
 
-def _first_approval(status: Status, decisions: list[dict[str, Any]]) -> FirstApproval | None:
+def _first_approval(status: Status, decisions: list[DecisionRow]) -> FirstApproval | None:
     d = pending_first_approval(status, decisions)
     if d is None:
         return None
     return FirstApproval(
         by=d["by"],
-        instrument=d["instrument"],
+        instrument=cast(Instrument, d["instrument"]),
         countries=tuple(d.get("countries") or ()),
         acknowledged_rules=tuple(d.get("acknowledged_rules") or ()),
         transfer_bases=json.loads(d.get("transfer_bases") or "{}"),
@@ -75,13 +76,9 @@ def decide(
         raise Forbidden("only a screener decides on a case")
     now = utcnow()
     with uow:
-        row = load_row(uow, case_id, for_update=True)
+        row = load(uow, case_id, for_update=True)
         access.check_visible(user, row["agency"], row["status"])
-        if expected_version is not None and int(row["version"]) != expected_version:
-            raise PreconditionFailed(
-                f"the case changed since you read it (version {row['version']}, you sent "
-                f"{expected_version}): read it and its screening again"
-            )
+        check_version("the case", int(row["version"]), expected_version, required=False)
         case = open_case(row, keys)
         if case.status not in DECIDABLE:
             raise Conflict(
@@ -104,7 +101,7 @@ def decide(
                 f"of {quota_limit}; another approval took the last one)"
             )
         case.transition(Status(ruling.outcome), user.username, now)
-        changes: dict[str, Any] = {
+        changes: CaseChanges = {
             "status": case.status.value,
             "history": history_json(case.history),
             "updated_at": now,
@@ -112,7 +109,8 @@ def decide(
         if ruling.stage != "first":
             changes["decided_at"] = now
         if ruling.approves:
-            changes.update(approved_at=now, instrument=ruling.instrument)
+            changes["approved_at"] = now
+            changes["instrument"] = ruling.instrument
         if not uow.cases.save(case_id, case.version, changes):
             raise PreconditionFailed("the case was changed by someone else: read it again")
         decision = _record(uow, row, keys, request, ruling, user, now, len(decisions) + 1)
@@ -162,7 +160,7 @@ def decide(
 
 def _record(
     uow: AbstractUnitOfWork,
-    row: dict[str, Any],
+    row: CaseRow,
     keys: KeyMaterial,
     request: DecisionRequest,
     ruling: Ruling,
@@ -171,7 +169,7 @@ def _record(
     seq: int,
 ) -> dict[str, Any]:
     decision_id = str(uuid.uuid4())
-    stored = {
+    stored: DecisionRow = {
         "id": decision_id,
         "case_id": row["id"],
         "seq": seq,
@@ -194,7 +192,7 @@ def _record(
     return _render(stored, request.justification)
 
 
-def _render(stored: dict[str, Any], justification: str) -> dict[str, Any]:
+def _render(stored: DecisionRow, justification: str) -> dict[str, Any]:
     return {
         "id": stored["id"],
         "case_id": stored["case_id"],
@@ -212,21 +210,27 @@ def _render(stored: dict[str, Any], justification: str) -> dict[str, Any]:
     }
 
 
+def decisions_in(uow: AbstractUnitOfWork, row: CaseRow, keys: KeyMaterial) -> list[dict[str, Any]]:
+    """Inside an open unit of work: every decision on the case, oldest first, justifications
+    unsealed."""
+    return [
+        _render(d, unseal_text(row, keys, _justification_context(d["id"]), d.get("justification")))
+        for d in uow.cases.decisions(row["id"])
+    ]
+
+
 def decisions_of(
     case_id: str, user: User, uow: AbstractUnitOfWork, keys: KeyMaterial
 ) -> list[dict[str, Any]]:
-    """Every decision on the case, oldest first: the screeners, and the owning caseworker (who
-    needs the reasons of a return)."""
+    """Every decision on the case: for the screeners, and the owning caseworker (who needs the
+    reasons of a return)."""
     with uow:
-        row = load_row(uow, case_id)
+        row = load(uow, case_id)
         access.check_visible(user, row["agency"], row["status"])
-        stored = uow.cases.decisions(case_id)
+        decisions = decisions_in(uow, row, keys)
         uow.audit.append(AuditEvent("case.decisions.read", user.username, utcnow(), case_id))
         uow.commit()
-    return [
-        _render(d, unseal_text(row, keys, _justification_context(d["id"]), d["justification"]))
-        for d in stored
-    ]
+    return decisions
 
 
 def queue(
@@ -240,14 +244,8 @@ def queue(
         rows, total = uow.cases.queue((page - 1) * page_size, page_size)
     out = []
     for r in rows:
-        screening = json.loads(r.pop("screening") or "null")
-        screened_version = r.pop("screened_version", None)
-        current = screening is not None and screened_version == r["version"]
-        out.append(
-            {
-                **r,
-                "verdict": screening["verdict"] if screening else None,
-                "screening_current": current,
-            }
-        )
+        verdict = r["screening_verdict"]
+        current = verdict is not None and r["screened_version"] == r["version"]
+        listed = {k: v for k, v in r.items() if k not in ("screening_verdict", "screened_version")}
+        out.append({**listed, "verdict": verdict, "screening_current": current})
     return out, total

@@ -20,13 +20,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from screening.decisions import Ruling
 from silver.domain import access
 from silver.domain.audit import AuditEvent
 from silver.domain.cases import GENERAL_SECRETARIAT, REQUESTER, Status
 from silver.domain.errors import Conflict, Forbidden, NotFound
+from silver.domain.ports import NoticeDraft, NoticeRow
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import Role, User
 from silver.domain.windows import ResponseWindows, due_by, is_overdue
@@ -34,8 +35,8 @@ from silver.infra.config import Settings
 from silver.infra.keys import KeyMaterial
 from silver.infra.transport import PermanentError, TransientError, Transport
 from silver.services import messages
+from silver.services.case_store import history_json, load, open_case, seal_text, unseal_text, utcnow
 from silver.services.countries import profile_of
-from silver.services.intake import history_json, load_row, open_case, seal_text, unseal_text, utcnow
 
 SYSTEM_ACTOR = "system:dissemination"
 MESSAGE_ROUND = 1  # a case is approved once; a screener's retry re-sends the same message
@@ -52,7 +53,7 @@ def plan(
     uow: AbstractUnitOfWork, case_id: str, ruling: Ruling, decision_id: str, now: datetime
 ) -> list[str]:
     """Record a queued Notice for each recipient of an approval; returns their ids."""
-    rows: list[dict[str, Any]] = []
+    rows: list[NoticeDraft] = []
     for recipient in ruling.recipients:
         notice_id = str(uuid.uuid4())
         reached = list(ruling.reached) if recipient == GENERAL_SECRETARIAT else [recipient]
@@ -134,11 +135,11 @@ def _prepare(
         notice = uow.disseminations.get(notice_id, for_update=True)
         if notice is None or notice["status"] != "queued":
             return None
-        row = load_row(uow, notice["case_id"])
+        row = load(uow, notice["case_id"])
         changes: dict[str, Any] = {"attempts": int(notice["attempts"]) + 1, "last_attempt_at": now}
         if notice.get("message"):
             data = unseal_text(row, keys, _message_context(notice_id), notice["message"]).encode()
-            signature, key_id = notice["signature"], notice["key_id"]
+            signature, key_id = str(notice.get("signature")), str(notice.get("key_id"))
         else:
             case = open_case(row, keys)
             payload = messages.payload_for(case.body, notice["instrument"], notice["recipient"])
@@ -205,7 +206,7 @@ def _mark_sent(notice_id: str, uow: AbstractUnitOfWork, delivery: Delivery, rece
         notice = uow.disseminations.get(notice_id, for_update=True)
         if notice is None or notice["status"] != "queued":
             return
-        row = load_row(uow, notice["case_id"], for_update=True)
+        row = load(uow, notice["case_id"], for_update=True)
         recipient = notice["recipient"]
         profile = None if recipient == GENERAL_SECRETARIAT else profile_of(uow, recipient)
         due = due_by(
@@ -262,7 +263,7 @@ def _mark_sent(notice_id: str, uow: AbstractUnitOfWork, delivery: Delivery, rece
         uow.commit()
 
 
-def _render(notice: dict[str, Any], now: datetime) -> dict[str, Any]:
+def _render(notice: NoticeRow, now: datetime) -> dict[str, Any]:
     due = notice.get("due_by")
     return {
         "recipient": notice["recipient"],
@@ -281,13 +282,17 @@ def _render(notice: dict[str, Any], now: datetime) -> dict[str, Any]:
     }
 
 
-def disseminations_of(case_id: str, user: User, uow: AbstractUnitOfWork) -> list[dict[str, Any]]:
+def notices_in(uow: AbstractUnitOfWork, case_id: str) -> list[dict[str, Any]]:
+    """Inside an open unit of work: one row per recipient of the case."""
     now = utcnow()
+    return [_render(n, now) for n in uow.disseminations.of_case(case_id)]
+
+
+def disseminations_of(case_id: str, user: User, uow: AbstractUnitOfWork) -> list[dict[str, Any]]:
     with uow:
-        row = load_row(uow, case_id)
+        row = load(uow, case_id)
         access.check_visible(user, row["agency"], row["status"])
-        notices = uow.disseminations.of_case(case_id)
-    return [_render(n, now) for n in notices]
+        return notices_in(uow, case_id)
 
 
 def retry(
@@ -302,7 +307,7 @@ def retry(
         raise Forbidden("only a screener retries a dissemination")
     now = utcnow()
     with uow:
-        row = load_row(uow, case_id)
+        row = load(uow, case_id)
         access.check_visible(user, row["agency"], row["status"])
         notice = uow.disseminations.by_recipient(case_id, recipient.upper())
         if notice is None:
@@ -311,7 +316,11 @@ def retry(
             raise Conflict(
                 f"only a failed dissemination can be retried; this one is '{notice['status']}'"
             )
-        changes = {"status": "queued", "retry_base": notice["attempts"], "queued_at": now}
+        changes: dict[str, Any] = {
+            "status": "queued",
+            "retry_base": notice.get("attempts") or 0,
+            "queued_at": now,
+        }
         uow.disseminations.update(notice["id"], changes)
         uow.audit.append(
             AuditEvent(
@@ -324,7 +333,7 @@ def retry(
         )
         uow.after_commit(lambda: enqueue([notice["id"]]))
         uow.commit()
-    return _render({**notice, **changes}, now)
+    return _render(cast(NoticeRow, {**notice, **changes}), now)
 
 
 def overdue(user: User, uow: AbstractUnitOfWork) -> list[dict[str, Any]]:

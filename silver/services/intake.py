@@ -6,64 +6,33 @@ content is sealed with its own data key; only the projection (no personal data) 
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from silver.domain import access, projection
+from silver.domain import access, matching, projection
 from silver.domain.audit import AuditEvent
-from silver.domain.cases import Case, Status, StatusChange, subject_label
-from silver.domain.errors import (
-    Conflict,
-    NotFound,
-    PreconditionFailed,
-    PreconditionRequired,
-)
+from silver.domain.case_body import validate_case_body
+from silver.domain.cases import Case, Status, StatusChange, case_number, subject_label
+from silver.domain.errors import Conflict, PreconditionFailed
+from silver.domain.ports import CaseChanges, CasePlainFields, CaseRow
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import Role, User
-from silver.infra import crypto
+from silver.domain.versions import check_version
 from silver.infra.keys import KeyMaterial
-
-Validator = Callable[[dict[str, Any]], dict[str, Any]]
-
-BODY_DEFAULTS: dict[str, Any] = {
-    "national_reference": None,
-    "crime_types": [],
-    "offence_summary": None,
-    "max_penalty_years": None,
-    "legal_basis": None,
-    "urgency": "normal",
-    "requested_instrument": None,
-    "target_countries": [],
-    "contains_special_categories": False,
-    "special_categories_justification": None,
-    "subjects": [],
-    "assets": [],
-    "holdings": [],
-    "relations": [],
-}
+from silver.services import case_store
+from silver.services.case_store import (
+    history_json,
+    load,
+    open_case,
+    reseal_body,
+    utcnow,
+    with_defaults,
+)
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def with_defaults(body: dict[str, Any]) -> dict[str, Any]:
-    return {**BODY_DEFAULTS, **body}
-
-
-def _context(case_id: str) -> str:
-    return f"case:{case_id}/body"
-
-
-def _owner(case_id: str) -> str:
-    return f"case:{case_id}"
-
-
-def _plain_fields(body: dict[str, Any]) -> dict[str, Any]:
-    """What the graph keeps in the clear for filtering and statistics: no personal data."""
+def _plain_fields(body: dict[str, Any]) -> CasePlainFields:
     return {
         "urgency": body.get("urgency") or "normal",
         "crime_types": list(body.get("crime_types") or []),
@@ -73,72 +42,6 @@ def _plain_fields(body: dict[str, Any]) -> dict[str, Any]:
         "subject_count": len(body.get("subjects") or []),
         "asset_count": len(body.get("assets") or []),
     }
-
-
-def history_json(history: list[StatusChange]) -> str:
-    return json.dumps(
-        [{"status": h.status.value, "at": h.at.isoformat(), "by": h.by} for h in history]
-    )
-
-
-def _history(text: str | None) -> list[StatusChange]:
-    return [
-        StatusChange(Status(h["status"]), datetime.fromisoformat(h["at"]), h["by"])
-        for h in json.loads(text or "[]")
-    ]
-
-
-def case_data_key(row: dict[str, Any], keys: KeyMaterial) -> bytes:
-    """The case's own data key: everything personal about the case is sealed with it, so
-    destroying the wrapped key erases all of it."""
-    return crypto.unwrap_data_key(keys.master, row["wrapped_key"], _owner(row["id"]))
-
-
-def seal_text(row: dict[str, Any], keys: KeyMaterial, context: str, text: str) -> str:
-    """Seal free text that belongs to the case (a justification, notes) under its data key."""
-    return crypto.seal(case_data_key(row, keys), text, f"case:{row['id']}/{context}")
-
-
-def unseal_text(row: dict[str, Any], keys: KeyMaterial, context: str, token: str) -> str:
-    return crypto.unseal(case_data_key(row, keys), token, f"case:{row['id']}/{context}")
-
-
-def open_case(row: dict[str, Any], keys: KeyMaterial) -> Case:
-    data_key = case_data_key(row, keys)
-    body = json.loads(crypto.unseal(data_key, row["body"], _context(row["id"])))
-    return Case(
-        id=row["id"],
-        number=row["number"],
-        agency=row["agency"],
-        proposed_by=row["proposed_by"],
-        status=Status(row["status"]),
-        version=int(row["version"]),
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        submitted_at=row.get("submitted_at"),
-        body=body,
-        history=_history(row.get("history")),
-    )
-
-
-def _seal(data_key: bytes, case_id: str, body: dict[str, Any]) -> str:
-    return crypto.seal(data_key, json.dumps(body, sort_keys=True), _context(case_id))
-
-
-def _reseal(case_id: str, wrapped_key: str, body: dict[str, Any], keys: KeyMaterial) -> str:
-    return _seal(crypto.unwrap_data_key(keys.master, wrapped_key, _owner(case_id)), case_id, body)
-
-
-def reseal_body(row: dict[str, Any], keys: KeyMaterial, body: dict[str, Any]) -> str:
-    """The case's content sealed again after a change (e.g. an asset a country reported)."""
-    return _reseal(row["id"], row["wrapped_key"], body, keys)
-
-
-def load_row(uow: AbstractUnitOfWork, case_id: str, for_update: bool = False) -> dict[str, Any]:
-    row = uow.cases.get(case_id, for_update=for_update)
-    if row is None or row.get("purged_at") is not None:
-        raise NotFound("no such case")
-    return row
 
 
 def create_case(
@@ -151,30 +54,30 @@ def create_case(
     access.check_owner(user, user.agency.value if user.agency else "")
     assert user.agency is not None
     now = now or utcnow()
-    body = with_defaults(body)
+    body = with_defaults(validate_case_body(body))
     case_id = str(uuid.uuid4())
-    data_key = crypto.new_data_key()
-    wrapped = crypto.wrap_data_key(keys.master, data_key, _owner(case_id))
+    data_key, wrapped = case_store.new_case_key(case_id, keys)
     history = [StatusChange(Status.DRAFT, now, user.username)]
     with uow:
-        number = f"NL-SN-{now.year}-{uow.cases.next_sequence(now.year):04d}"
-        uow.cases.add(
-            {
-                "id": case_id,
-                "number": number,
-                "agency": user.agency.value,
-                "proposed_by": user.username,
-                "status": Status.DRAFT.value,
-                "version": 1,
-                "created_at": now,
-                "updated_at": now,
-                "wrapped_key": wrapped,
-                "body": _seal(data_key, case_id, body),
-                "history": history_json(history),
-                **_plain_fields(body),
-            }
+        number = case_number(now.year, uow.cases.next_sequence(now.year))
+        row: CaseRow = {
+            "id": case_id,
+            "number": number,
+            "agency": user.agency.value,
+            "proposed_by": user.username,
+            "status": Status.DRAFT.value,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+            "wrapped_key": wrapped,
+            "body": case_store.seal_body(data_key, case_id, body),
+            "history": history_json(history),
+            **_plain_fields(body),  # type: ignore[typeddict-item]  # all required keys given
+        }
+        uow.cases.add(row)
+        uow.cases.replace_projection(
+            case_id, projection.project(case_id, body, keys.index_key, user.agency.value)
         )
-        uow.cases.replace_projection(case_id, projection.project(case_id, body, keys.index_key))
         uow.audit.append(
             AuditEvent("case.create", user.username, now, case_id, detail={"number": number})
         )
@@ -194,13 +97,20 @@ def create_case(
     )
 
 
+def read_visible(
+    uow: AbstractUnitOfWork, case_id: str, user: User, keys: KeyMaterial
+) -> tuple[CaseRow, Case]:
+    """Inside an open unit of work: the case if `user` may see it (404 or 403 otherwise)."""
+    row = load(uow, case_id)
+    access.check_visible(user, row["agency"], row["status"])
+    return row, open_case(row, keys)
+
+
 def get_case(
     case_id: str, user: User, uow: AbstractUnitOfWork, keys: KeyMaterial, purpose: str = "view"
 ) -> Case:
     with uow:
-        row = load_row(uow, case_id)
-        access.check_visible(user, row["agency"], row["status"])
-        case = open_case(row, keys)
+        _, case = read_visible(uow, case_id, user, keys)
         uow.audit.append(
             AuditEvent("case.read", user.username, utcnow(), case_id, reason=purpose[:200])
         )
@@ -258,18 +168,6 @@ def list_cases(
     return cases, total
 
 
-def _check_version(row: dict[str, Any], expected_version: int | None) -> None:
-    if expected_version is None:
-        raise PreconditionRequired(
-            "send the ETag you read in If-Match, so that no one else's edit is overwritten"
-        )
-    if int(row["version"]) != expected_version:
-        raise PreconditionFailed(
-            f"the case was changed by someone else (version {row['version']}, you sent "
-            f"{expected_version}): read it again and re-apply your change"
-        )
-
-
 def update_case(
     case_id: str,
     patch: dict[str, Any],
@@ -277,31 +175,38 @@ def update_case(
     user: User,
     uow: AbstractUnitOfWork,
     keys: KeyMaterial,
-    validate: Validator,
 ) -> Case:
+    """Correct a draft or returned case: each top-level field of `patch` replaces the stored
+    one, and the corrected case must be a valid whole."""
     now = utcnow()
     with uow:
-        row = load_row(uow, case_id, for_update=True)
+        row = load(uow, case_id, for_update=True)
         access.check_owner(user, row["agency"])
-        _check_version(row, expected_version)
+        check_version("the case", int(row["version"]), expected_version)
         case = open_case(row, keys)
         if not case.editable:
             raise Conflict(
                 f"a case in status '{case.status}' cannot be changed; only a draft or "
                 "a returned case can"
             )
-        body = with_defaults(validate({**case.body, **patch}))
-        if not uow.cases.save(
-            case_id,
-            case.version,
-            {
-                "body": _reseal(case_id, row["wrapped_key"], body, keys),
-                "updated_at": now,
-                **_plain_fields(body),
-            },
-        ):
+        body = with_defaults(validate_case_body({**case.body, **patch}))
+        plain = _plain_fields(body)
+        changes: CaseChanges = {
+            "body": reseal_body(row, keys, body),
+            "updated_at": now,
+            "urgency": plain["urgency"],
+            "crime_types": plain["crime_types"],
+            "requested_instrument": plain["requested_instrument"],
+            "max_penalty_years": plain["max_penalty_years"],
+            "target_countries": plain["target_countries"],
+            "subject_count": plain["subject_count"],
+            "asset_count": plain["asset_count"],
+        }
+        if not uow.cases.save(case_id, case.version, changes):
             raise PreconditionFailed("the case was changed by someone else: read it again")
-        uow.cases.replace_projection(case_id, projection.project(case_id, body, keys.index_key))
+        uow.cases.replace_projection(
+            case_id, projection.project(case_id, body, keys.index_key, row["agency"])
+        )
         uow.audit.append(
             AuditEvent("case.update", user.username, now, case_id, detail={"fields": sorted(patch)})
         )
@@ -321,10 +226,9 @@ def submit_case(
     """draft|returned -> submitted. `on_submitted` runs in the same transaction (screening)."""
     now = utcnow()
     with uow:
-        row = load_row(uow, case_id, for_update=True)
+        row = load(uow, case_id, for_update=True)
         access.check_owner(user, row["agency"])
-        if expected_version is not None:
-            _check_version(row, expected_version)
+        check_version("the case", int(row["version"]), expected_version, required=False)
         case = open_case(row, keys)
         case.transition(Status.SUBMITTED, user.username, now)
         uow.cases.save(
@@ -347,24 +251,27 @@ def submit_case(
     return case
 
 
+def links_in(uow: AbstractUnitOfWork, case: Case) -> list[dict[str, Any]]:
+    """Inside an open unit of work: the case's subjects and assets other cases know too."""
+    items = _items_by_uid(case)
+    return [
+        {
+            "kind": items[r["uid"]][0],
+            "key": items[r["uid"]][1]["key"],
+            "identifier_type": r["kind"],
+            "cases": r["cases"],
+        }
+        for r in uow.cases.links(case.id, sorted(matching.LINKING_KINDS))
+        if r["uid"] in items
+    ]
+
+
 def case_links(
     case_id: str, user: User, uow: AbstractUnitOfWork, keys: KeyMaterial
 ) -> list[dict[str, Any]]:
     with uow:
-        row = load_row(uow, case_id)
-        access.check_visible(user, row["agency"], row["status"])
-        case = open_case(row, keys)
-        items = _items_by_uid(case)
-        links = [
-            {
-                "kind": items[r["uid"]][0],
-                "key": items[r["uid"]][1]["key"],
-                "identifier_type": r["kind"],
-                "cases": r["cases"],
-            }
-            for r in uow.cases.links(case_id)
-            if r["uid"] in items
-        ]
+        _, case = read_visible(uow, case_id, user, keys)
+        links = links_in(uow, case)
         uow.audit.append(
             AuditEvent("case.links", user.username, utcnow(), case_id, detail={"links": len(links)})
         )
@@ -387,7 +294,7 @@ def _items_by_uid(case: Case) -> dict[str, tuple[str, dict[str, Any]]]:
     return out
 
 
-def _asset_label(asset: dict[str, Any]) -> str:
+def asset_label(asset: dict[str, Any]) -> str:
     for name in (
         "iban",
         "imo",
@@ -409,9 +316,7 @@ def case_graph(
     case_id: str, user: User, uow: AbstractUnitOfWork, keys: KeyMaterial
 ) -> dict[str, list[dict[str, Any]]]:
     with uow:
-        row = load_row(uow, case_id)
-        access.check_visible(user, row["agency"], row["status"])
-        case = open_case(row, keys)
+        _, case = read_visible(uow, case_id, user, keys)
         raw = uow.cases.graph(case_id)
         uow.audit.append(AuditEvent("case.read", user.username, utcnow(), case_id, reason="graph"))
         uow.commit()
@@ -440,7 +345,7 @@ def case_graph(
                 {
                     "id": item["key"],
                     "type": item["type"],
-                    "label": _asset_label(item),
+                    "label": asset_label(item),
                     "properties": {"estimated_value": item.get("estimated_value")},
                 }
             )
@@ -476,7 +381,7 @@ def close_case(case_id: str, user: User, uow: AbstractUnitOfWork, keys: KeyMater
     period starts now."""
     now = utcnow()
     with uow:
-        row = load_row(uow, case_id, for_update=True)
+        row = load(uow, case_id, for_update=True)
         access.check_actor(user, row["agency"], row["status"])
         case = open_case(row, keys)
         if case.status not in CLOSABLE:

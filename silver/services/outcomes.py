@@ -15,10 +15,11 @@ from typing import Any
 from silver.domain import access, projection
 from silver.domain.audit import AuditEvent
 from silver.domain.errors import ValidationFailed
+from silver.domain.ports import CaseRow, OutcomeRow
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import User
 from silver.infra.keys import KeyMaterial
-from silver.services.intake import load_row, open_case, reseal_body, seal_text, unseal_text, utcnow
+from silver.services.case_store import load, open_case, reseal_body, seal_text, unseal_text, utcnow
 
 RESULTS = ("no_information", "asset_located", "frozen", "seized", "confiscated", "returned")
 
@@ -34,10 +35,11 @@ def record_outcome(
     uow: AbstractUnitOfWork,
     keys: KeyMaterial,
 ) -> dict[str, Any]:
-    """Record one answer. `body` is validated by the API schema (the asset like intake's)."""
+    """Record one answer. `body` is validated by the API schema, a new asset by the domain
+    (silver.domain.case_body.validate_asset) as every asset of a case."""
     now = utcnow()
     with uow:
-        row = load_row(uow, case_id, for_update=True)
+        row = load(uow, case_id, for_update=True)
         access.check_actor(user, row["agency"], row["status"])
         country = body["country"]
         if not uow.disseminations.recipients_reaching(case_id, country):
@@ -64,7 +66,7 @@ def record_outcome(
             asset_key = body.get("asset")
             asset_index = keys_in_case[asset_key] if asset_key is not None else None
         value = body.get("value") or {}
-        stored = {
+        stored: OutcomeRow = {
             "id": outcome_id,
             "case_id": case_id,
             "country": country,
@@ -132,7 +134,7 @@ def _check_body(
 
 def _add_asset(
     uow: AbstractUnitOfWork,
-    row: dict[str, Any],
+    row: CaseRow,
     keys: KeyMaterial,
     body: dict[str, Any],
     asset: dict[str, Any],
@@ -140,7 +142,7 @@ def _add_asset(
     now: Any,
 ) -> None:
     grown = {**body, "assets": [*(body.get("assets") or []), asset]}
-    projected = projection.project(row["id"], grown, keys.index_key)
+    projected = projection.project(row["id"], grown, keys.index_key, row["agency"])
     new = projected.assets[-1]
     uow.cases.save(
         row["id"],
@@ -160,7 +162,7 @@ def _add_asset(
     )
 
 
-def _render(stored: dict[str, Any], notes: str) -> dict[str, Any]:
+def _render(stored: OutcomeRow, notes: str) -> dict[str, Any]:
     value = (
         {"amount": stored["value_amount"], "currency": stored["value_currency"]}
         if stored.get("value_amount") is not None
@@ -180,17 +182,19 @@ def _render(stored: dict[str, Any], notes: str) -> dict[str, Any]:
     }
 
 
+def outcomes_in(uow: AbstractUnitOfWork, row: CaseRow, keys: KeyMaterial) -> list[dict[str, Any]]:
+    """Inside an open unit of work: every answer on the case, in the order reported (an
+    asset's stages in sequence), notes unsealed."""
+    return [
+        _render(o, unseal_text(row, keys, _notes_context(o["id"]), o.get("notes")))
+        for o in uow.disseminations.outcomes(row["id"])
+    ]
+
+
 def outcomes_of(
     case_id: str, user: User, uow: AbstractUnitOfWork, keys: KeyMaterial
 ) -> list[dict[str, Any]]:
-    """Every answer on the case, in the order reported (an asset's stages in sequence)."""
     with uow:
-        row = load_row(uow, case_id)
+        row = load(uow, case_id)
         access.check_visible(user, row["agency"], row["status"])
-        stored = uow.disseminations.outcomes(case_id)
-    return [
-        _render(o, unseal_text(row, keys, _notes_context(o["id"]), o.get("notes") or ""))
-        if o.get("notes")
-        else _render(o, "")
-        for o in stored
-    ]
+        return outcomes_in(uow, row, keys)

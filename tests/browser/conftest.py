@@ -14,10 +14,10 @@ from flask import Flask
 from playwright.sync_api import Browser, sync_playwright
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from api.app import create_app
-from api.extensions import Services
+from silver.bootstrap import Silver as Services
 from silver.infra.config import PROJECT_ROOT
 from tests.integration.conftest import TEST_ENV
+from wsgi import create_app
 
 CHROMIUM = Path(os.environ.get("SILVER_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = PROJECT_ROOT / "var" / "test-artifacts" / "browser"

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.extensions import Services
+from silver.bootstrap import Silver as Services
 from tests.integration.conftest import Login
 from tests.support.cases import case_body, imo, nl_iban
 
@@ -48,6 +48,42 @@ def test_bad_input_is_422_and_stores_nothing(client: FlaskClient, login: Login) 
     assert response.content_type == "application/problem+json"
     assert "assets.0.iban" in response.json["errors"]
     assert client.get("/api/v1/cases", headers=cw).headers["X-Total-Count"] == before
+
+
+def test_a_wrong_json_type_anywhere_is_422_naming_the_field(
+    client: FlaskClient, login: Login
+) -> None:
+    cw = login("caseworker", "OM")
+    response = client.post("/api/v1/cases", json=case_body(relations=[{"to": {}}]), headers=cw)
+    assert response.status_code == 422, response.json
+    assert response.content_type == "application/problem+json"
+    errors = response.json["errors"]
+    assert errors["relations.0.to"] == [
+        "Not a valid string.",
+        "does not name a subject key of this case",
+    ]
+    assert "relations.0.from" in errors and "relations.0.relation" in errors
+    assert "relations.0.to" in response.json["detail"]
+
+
+def test_a_patch_is_checked_with_the_stored_case(client: FlaskClient, login: Login) -> None:
+    cw = login("caseworker", "FIOD")
+    case_id = create(client, cw, case_body()).json["id"]
+    url = f"/api/v1/cases/{case_id}"
+    holdings = [{"subject": "o1", "asset": "a2", "relation": "controls", "share": None}]
+    patched = client.patch(url, json={"holdings": holdings}, headers={**cw, "If-Match": '"1"'})
+    assert patched.status_code == 200, patched.json
+    assert patched.json["holdings"] == holdings
+    unknown = client.patch(url, json={"mood": "calm"}, headers={**cw, "If-Match": '"2"'})
+    assert unknown.status_code == 422 and unknown.json["errors"] == {"mood": ["Unknown field."]}
+    no_kind = client.patch(
+        url,
+        json={"subjects": [{"key": "p9", "role": "suspect"}]},
+        headers={**cw, "If-Match": '"2"'},
+    )
+    assert no_kind.status_code == 422
+    assert no_kind.json["errors"]["subjects.0.kind"] == ["Missing data for required field."]
+    assert client.get(url, headers=cw).json["version"] == 2
 
 
 _COUNTRIES = st.sampled_from(["ES", "BE", "FR", "GB", "AE", "SG", "US", "PT", "IT", "PL"])

@@ -1,5 +1,5 @@
 """Screeners' decisions over HTTP against the real Neo4j: approve, reject, return, four eyes,
-the refusals CONTRACT.md names, immutability, and the race for the last quota slot."""
+the refusals the API names, immutability, and the race for the last quota slot."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from api.app import create_app
-from api.extensions import Services
+from silver.bootstrap import Silver as Services
 from tests.integration.conftest import Login
 from tests.support.cases import case_body
+from wsgi import create_app
 
 THIRD_PARTY = {
     "key": "t1",

@@ -15,9 +15,9 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from api.cases.routes import validate_body
-from api.extensions import Services
+from silver.bootstrap import Silver as Services
 from silver.domain import projection
+from silver.domain.case_body import validate_case_body
 from silver.services.demo import DEMO_CASES, DEMO_USERS, load_demo
 from tests.integration.conftest import PASSWORD
 
@@ -42,7 +42,7 @@ FICTIONAL_WORDS = ("Demo", "Fictief", "Voorbeeld", "Testmunt", "Nepbedrijf")
 
 
 def _canonical() -> list[tuple[str, dict[str, Any]]]:
-    return [(agency, validate_body(copy.deepcopy(body))) for agency, body in DEMO_CASES]
+    return [(agency, validate_case_body(copy.deepcopy(body))) for agency, body in DEMO_CASES]
 
 
 def _identifiers(body: dict[str, Any]) -> set[tuple[str, str]]:
@@ -136,10 +136,10 @@ def _newest_with_title(client: FlaskClient, headers: dict[str, str], title: str)
 
 def test_load_demo_links_the_two_agencies_cases(svc: Services, client: FlaskClient) -> None:
     prefix = f"t{uuid.uuid4().hex[:8]}"
-    numbers = load_demo(svc, password=PASSWORD, validate=validate_body, prefix=prefix)
+    numbers = load_demo(svc, password=PASSWORD, prefix=prefix)
     assert len(numbers) == len(DEMO_CASES)
     assert all(n.startswith("NL-SN-") for n in numbers)
-    assert load_demo(svc, password=PASSWORD, validate=validate_body, prefix=prefix) == []
+    assert load_demo(svc, password=PASSWORD, prefix=prefix) == []
 
     (pair,) = {tuple(cases) for cases in _shared().values()}
     (agency_a, body_a), (agency_b, body_b) = (DEMO_CASES[i] for i in pair)

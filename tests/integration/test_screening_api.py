@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from api.extensions import Services
+from silver.bootstrap import Silver as Services
 from tests.integration.conftest import Login
 from tests.support.cases import case_body
 

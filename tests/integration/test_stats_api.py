@@ -1,7 +1,8 @@
 """Pilot statistics over HTTP against the real Neo4j, on generated data with known answers.
 
-The data set is written straight into the graph with Cypher, exactly as docs/graph-model.md
-describes it (cases, decisions, notices, outcomes, assets, KEPT_OUT), in a year far from today
+The data set is written straight into the graph with Cypher (tests/support/stats_graph.py, the
+writer bench/stats.py uses too), exactly as docs/graph-model.md describes it (cases, decisions,
+notices, outcomes, assets, KEPT_OUT), in a year far from today
 that no other case uses, so the shared database cannot disturb the figures. Every expected
 figure is computed here from the generator's own list, never by the code under test, and the
 nodes are deleted afterwards by their case id prefix.
@@ -26,11 +27,12 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from api.cases.routes import validate_body
-from api.extensions import Services
+from silver.bootstrap import Silver as Services
+from silver.domain.case_body import validate_case_body
 from silver.domain.projection import ASSET_LABELS
 from silver.services.demo import DEMO_CASES, load_demo
 from tests.integration.conftest import PASSWORD, Login
+from tests.support import stats_graph
 
 pytestmark = pytest.mark.integration
 
@@ -221,9 +223,9 @@ class Generator:
 
 
 def write(svc: Services, cases: list[Case]) -> None:
-    """The data set as the graph model has it: one UNWIND per kind of node."""
-    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for i, c in enumerate(cases):
+    """The data set as the graph model has it, through the writer bench/stats.py uses too."""
+    graph = stats_graph.StatsGraph()
+    for c in cases:
         status = (
             "closed"
             if c.closed_at
@@ -231,127 +233,37 @@ def write(svc: Services, cases: list[Case]) -> None:
             if c.disseminated_at
             else ("approved" if c.approved_at else "submitted" if c.first_submitted_at else "draft")
         )
-        rows["cases"].append(
-            {
-                "id": c.id,
-                "number": f"{c.id}-N{i}",
-                "agency": c.agency,
-                "status": status,
-                "version": 1,
-                "urgency": "normal",
-                "crime_types": c.crime_types,
-                "requested_instrument": "notice",
-                "max_penalty_years": 8,
-                "target_countries": [],
-                "subject_count": 0,
-                "asset_count": len(c.assets),
-                "created_at": c.created_at,
-                "updated_at": c.created_at,
-                "submitted_at": c.first_submitted_at,
-                "first_submitted_at": c.first_submitted_at,
-                "approved_at": c.approved_at,
-                "disseminated_at": c.disseminated_at,
-                "closed_at": c.closed_at,
-                "purged_at": c.purged_at,
-            }
+        graph.case(
+            c.id,
+            agency=c.agency,
+            status=status,
+            crime_types=c.crime_types,
+            created_at=c.created_at,
+            asset_count=len(c.assets),
+            submitted_at=c.first_submitted_at,
+            first_submitted_at=c.first_submitted_at,
+            approved_at=c.approved_at,
+            disseminated_at=c.disseminated_at,
+            closed_at=c.closed_at,
+            purged_at=c.purged_at,
         )
-        rows["decisions"] += [
-            {
-                "id": d.id,
-                "case_id": c.id,
-                "decision": d.decision,
-                "stage": d.stage,
-                "instrument": "notice",
-                "countries": [],
-                "reason_codes": d.reason_codes,
-                "acknowledged_rules": [],
-                "by": "stats-test",
-                "at": d.at,
-                "case_version": 1,
-            }
-            for d in c.decisions
-        ]
-        rows["assets"] += [
-            {
-                "case_id": c.id,
-                "labels": ["Asset", ASSET_LABELS[a.type]],
-                "props": {
-                    "uid": a.uid,
-                    "case_id": c.id,
-                    "type": a.type,
-                    "value_amount": a.amount,
-                    "value_currency": a.currency,
-                },
-            }
-            for a in c.assets
-        ]
-        rows["notices"] += [
-            {
-                "case_id": c.id,
-                "countries": n.countries,
-                "props": {
-                    "id": n.id,
-                    "case_id": c.id,
-                    "recipient": n.recipient,
-                    "instrument": n.instrument,
-                    "status": n.status,
-                    "attempts": 1,
-                    "message_id": n.id,
-                    "queued_at": c.approved_at,
-                    "sent_at": n.sent_at,
-                    "due_by": n.due_by,
-                    "overdue": n.overdue,
-                    "categories": [],
-                },
-            }
-            for n in c.notices
-        ]
-        rows["outcomes"] += [
-            {
-                "case_id": c.id,
-                "asset_uid": o.asset_uid,
-                "props": {
-                    "id": o.id,
-                    "case_id": c.id,
-                    "country": o.country,
-                    "result": o.result,
-                    "asset_uid": o.asset_uid,
-                    "value_amount": o.amount,
-                    "value_currency": o.currency,
-                    "reported_on": o.reported_on,
-                    "recorded_at": c.created_at,
-                    "recorded_by": "stats-test",
-                },
-            }
-            for o in c.outcomes
-        ]
-        rows["kept_out"] += [{"case_id": c.id, "country": k, "rule": r, "at": c.approved_at}
-                             for k, r in c.kept_out]  # fmt: skip
-    statements = {
-        "cases": "UNWIND $rows AS r CREATE (c:Case) SET c = r",
-        "decisions": """
-            UNWIND $rows AS r MATCH (c:Case {id: r.case_id})
-            CREATE (c)-[:HAS_DECISION]->(d:Decision) SET d = r""",
-        "assets": """
-            UNWIND $rows AS r MATCH (c:Case {id: r.case_id})
-            CREATE (c)-[:HAS_ASSET]->(a:Asset) SET a = r.props SET a:$(r.labels)""",
-        "notices": """
-            UNWIND $rows AS r MATCH (c:Case {id: r.case_id})
-            CREATE (c)-[:DISSEMINATED_AS]->(n:Notice) SET n = r.props
-            WITH n, r UNWIND r.countries AS code
-            MATCH (k:Country {code: code}) CREATE (n)-[:SENT_TO]->(k)""",
-        "outcomes": """
-            UNWIND $rows AS r MATCH (c:Case {id: r.case_id})
-            MATCH (k:Country {code: r.props.country})
-            CREATE (c)-[:HAS_OUTCOME]->(o:Outcome)<-[:REPORTED]-(k) SET o = r.props
-            WITH o, r MATCH (a:Asset {uid: r.asset_uid}) CREATE (o)-[:CONCERNS]->(a)""",
-        "kept_out": """
-            UNWIND $rows AS r MATCH (c:Case {id: r.case_id}), (k:Country {code: r.country})
-            CREATE (c)-[:KEPT_OUT {rule: r.rule, risk: 'high', at: r.at}]->(k)""",
-    }  # fmt: skip
-    for kind, statement in statements.items():
-        svc.driver.execute_query(statement, rows=rows[kind], database_=svc.settings.neo4j_database)
-    sent_to = sum(len(r["countries"]) for r in rows["notices"])
+        for d in c.decisions:
+            graph.decision(c.id, d.id, d.decision, d.stage, d.at, d.reason_codes, "stats-test")
+        for a in c.assets:
+            graph.asset(c.id, a.uid, a.type, a.amount, a.currency)
+        for n in c.notices:
+            graph.notice(c.id, n.id, instrument=n.instrument, recipient=n.recipient,
+                         countries=n.countries, status=n.status, queued_at=c.approved_at,
+                         sent_at=n.sent_at, due_by=n.due_by, overdue=n.overdue)  # fmt: skip
+        for o in c.outcomes:
+            graph.outcome(c.id, o.id, country=o.country, result=o.result,
+                          asset_uid=o.asset_uid, amount=o.amount, currency=o.currency,
+                          reported_on=o.reported_on, recorded_at=c.created_at,
+                          by="stats-test")  # fmt: skip
+        for k, r in c.kept_out:
+            graph.kept_out(c.id, k, r, c.approved_at)
+    stats_graph.write(svc.driver, svc.settings.neo4j_database, graph)
+    sent_to = sum(len(r["countries"]) for r in graph.rows["notices"])
     records, _, _ = svc.driver.execute_query(
         """
         MATCH (c:Case)-[:DISSEMINATED_AS]->(:Notice)-[s:SENT_TO]->(:Country)
@@ -364,17 +276,7 @@ def write(svc: Services, cases: list[Case]) -> None:
 
 
 def delete(svc: Services, prefix: str) -> None:
-    svc.driver.execute_query(
-        """
-        MATCH (c:Case) WHERE c.id STARTS WITH $prefix
-        OPTIONAL MATCH (c)-[:HAS_DECISION|HAS_ASSET|DISSEMINATED_AS|HAS_OUTCOME]->(n)
-        WITH c, collect(n) AS nodes
-        FOREACH (n IN nodes | DETACH DELETE n)
-        DETACH DELETE c
-        """,
-        prefix=prefix + "-",
-        database_=svc.settings.neo4j_database,
-    )
+    stats_graph.delete(svc.driver, svc.settings.neo4j_database, prefix + "-")
 
 
 def free_year(svc: Services, rng: random.Random) -> int:
@@ -393,12 +295,7 @@ def free_year(svc: Services, rng: random.Random) -> int:
 
 
 def participants(svc: Services) -> list[str]:
-    records, _, _ = svc.driver.execute_query(
-        "MATCH (k:Country) WHERE k.participant = true AND k.code <> 'NL' "
-        "RETURN k.code AS code ORDER BY code",
-        database_=svc.settings.neo4j_database,
-    )
-    codes = [r["code"] for r in records]
+    codes = stats_graph.recipients(svc.driver, svc.settings.neo4j_database)
     assert len(codes) >= 10, "the graph needs its countries (flask --app wsgi graph init)"
     return codes
 
@@ -831,11 +728,11 @@ def test_the_report_is_html_with_charts(client: FlaskClient, login: Login, make_
 def test_no_output_carries_personal_data_of_the_demo(
     client: FlaskClient, login: Login, svc: Services, unique: str
 ) -> None:
-    numbers = load_demo(svc, password=PASSWORD, validate=validate_body, prefix=f"pii{unique}")
+    numbers = load_demo(svc, password=PASSWORD, prefix=f"pii{unique}")
     assert len(numbers) == len(DEMO_CASES)
     secrets = set()
     for _, body in DEMO_CASES:
-        for raw in (body, validate_body(copy.deepcopy(body))):
+        for raw in (body, validate_case_body(copy.deepcopy(body))):
             secrets |= {s for s in strings(raw) if len(s) >= 5}
     assert any("Demo Persoon" in s for s in secrets)
     assert any(s.startswith("NL") and len(s) == 18 for s in secrets)

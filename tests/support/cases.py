@@ -6,18 +6,18 @@ import random
 import uuid
 from typing import Any
 
-from silver.services import demo
+from tests.support import identifiers
 
 
 def nl_iban(rng: random.Random | None = None) -> str:
     rng = rng or random.Random()
     bank = rng.choice(["ABNA", "INGB", "RABO", "TRIO"])
-    return demo.iban("NL", f"{bank}{rng.randrange(10**10):010d}")
+    return identifiers.iban("NL", f"{bank}{rng.randrange(10**10):010d}")
 
 
 def imo(rng: random.Random | None = None) -> str:
     rng = rng or random.Random()
-    return demo.imo(f"{rng.randrange(10**6):06d}")
+    return identifiers.imo(f"{rng.randrange(10**6):06d}")
 
 
 def case_body(**overrides: Any) -> dict[str, Any]:

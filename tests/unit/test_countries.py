@@ -1,9 +1,12 @@
-"""The seed country profiles and their serialisation (silver/countries.py)."""
+"""The seed country profiles, their integrity and provenance, and their serialisation
+(silver/domain/countries.py)."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
+import re
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -23,7 +26,8 @@ from silver.domain.countries import (
     profile_to_dict,
 )
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+SEED_CSV = DATA_DIR / "country_profiles.csv"
+SOURCES_MD = DATA_DIR / "country_profiles_sources.md"
 
 
 @pytest.fixture(scope="module")
@@ -88,10 +92,74 @@ def test_parsed_values(seed: dict[str, CountryProfile]) -> None:
     assert "Uncertain" in seed["AE"].notes
 
 
-def test_seed_copy_is_byte_identical_to_the_shared_data() -> None:
-    assert SHARED.is_dir(), "../shared/ (the project's shared data) must be beside the work tree"
-    for name in ("country_profiles.csv", "country_profiles_sources.md"):
-        assert (DATA_DIR / name).read_bytes() == (SHARED / name).read_bytes()
+def _seed_rows() -> list[dict[str, str]]:
+    with SEED_CSV.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_every_participant_has_exactly_one_row() -> None:
+    codes = [row["iso2"] for row in _seed_rows()]
+    assert len(codes) == 51 == len(set(codes))
+    assert set(codes) == DEFAULT_PARTICIPANTS
+
+
+def test_codes_are_iso_3166_alpha_2() -> None:
+    iso = {country.code for country in all_iso_countries()}
+    for row in _seed_rows():
+        assert re.fullmatch(r"[A-Z]{2}", row["iso2"]), row["iso2"]
+        assert row["iso2"] in iso, row["iso2"]
+        assert row["name"].strip(), row["iso2"]
+
+
+def test_the_netherlands_is_present_and_is_the_requester(
+    seed: dict[str, CountryProfile],
+) -> None:
+    assert REQUESTER == "NL"
+    netherlands = seed[REQUESTER]
+    assert netherlands.participant and netherlands.eu_member
+    assert netherlands.name == "Netherlands"
+
+
+def test_every_row_cites_its_sources() -> None:
+    for row in _seed_rows():
+        urls = row["sources"].split()
+        assert urls, f"{row['iso2']} cites no source"
+        assert all(re.fullmatch(r"https?://\S+", url) for url in urls), row["iso2"]
+
+
+def test_a_cpi_year_goes_with_a_cpi_score(seed: dict[str, CountryProfile]) -> None:
+    for profile in seed.values():
+        assert (profile.cpi_score is None) == (profile.cpi_year is None), profile.code
+
+
+def _documented_columns() -> set[str]:
+    """The columns named in the first cell of each row of the sources file's column table."""
+    documented: set[str] = set()
+    for line in SOURCES_MD.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("|") and cells[0].startswith("`"):
+            documented.update(re.findall(r"`([a-z0-9_]+)`", cells[0]))
+    return documented
+
+
+def test_every_column_is_documented_in_the_sources_file() -> None:
+    with SEED_CSV.open(encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh))
+    assert set(header) == _documented_columns()
+
+
+def test_derived_values_named_in_the_sources_file_are_flagged_uncertain(
+    seed: dict[str, CountryProfile],
+) -> None:
+    for code in ("DZ", "MW", "AE", "TT"):
+        assert "Uncertain: cpi_score=" in seed[code].notes, code
+    assert "Uncertain: led_adequacy=false?" in seed["GI"].notes
+
+
+def test_the_sources_file_stands_on_its_own() -> None:
+    text = SOURCES_MD.read_text(encoding="utf-8")
+    assert "law.anticor.world" in text
+    assert "shared" not in text
 
 
 def test_loader_reports_the_line_of_a_bad_value(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The screener's decision policy (screening/decisions.py): every rule of CONTRACT.md's
+"""The screener's decision policy (screening/decisions.py): every rule of
 `POST /api/v1/cases/{id}/decisions`, without services."""
 
 from __future__ import annotations

@@ -8,10 +8,10 @@ from typing import Any, cast
 import pytest
 from followthemoney import model
 
-from api.cases.routes import validate_body
+from silver.domain.case_body import validate_case_body
 from silver.domain.errors import ValidationFailed
 from silver.infra import ftm
-from silver.services import demo
+from tests.support import identifiers as demo
 from tests.support.cases import case_body, imo, nl_iban
 
 PARTS = ("subjects", "assets", "holdings", "relations")
@@ -181,7 +181,7 @@ def by_schema(entities: list[dict[str, Any]], schema: str) -> list[dict[str, Any
 
 
 def export(body: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    return ftm.case_to_entities(CASE_ID, validate_body(body or full_body()))
+    return ftm.case_to_entities(CASE_ID, validate_case_body(body or full_body()))
 
 
 def reimport(entities: list[dict[str, Any]]) -> dict[str, Any]:
@@ -251,7 +251,7 @@ def test_subjects_are_persons_and_companies_with_identifiers_in_ftm_properties()
     ],
 )
 def test_each_asset_type_has_its_schema(key: str, schema: str, expected: dict[str, Any]) -> None:
-    body = validate_body(full_body())
+    body = validate_case_body(full_body())
     entity = next(
         e for e in ftm.case_to_entities(CASE_ID, body) if e["id"] == ftm.key_id(CASE_ID, key)
     )
@@ -322,7 +322,7 @@ def test_relations_are_directorship_ownership_family_and_associate() -> None:
 
 
 def test_ids_are_stable_across_exports_and_differ_between_cases() -> None:
-    body = validate_body(full_body())
+    body = validate_case_body(full_body())
     first = ftm.case_to_entities(CASE_ID, body)
     again = ftm.case_to_entities(CASE_ID, copy.deepcopy(body))
     other = ftm.case_to_entities("another-case", body)
@@ -350,11 +350,11 @@ def test_keys_survive_in_ids(key: str) -> None:
 
 
 def test_round_trip_gives_the_same_subjects_assets_holdings_and_relations() -> None:
-    original = validate_body(full_body())
+    original = validate_case_body(full_body())
     parts = reimport(ftm.case_to_entities(CASE_ID, original))
     assert travelling(parts) == travelling(original)
     case = {k: v for k, v in original.items() if k not in PARTS}
-    again = validate_body({**case, **parts})
+    again = validate_case_body({**case, **parts})
     assert travelling(again) == travelling(original)
 
 
@@ -362,7 +362,7 @@ def test_what_does_not_travel_is_only_what_the_docstring_names() -> None:
     body = full_body()
     body["subjects"][0]["refugee_status"] = {"country_of_origin": "SY"}
     body["assets"][7]["percentage"] = 40
-    original = validate_body(body)
+    original = validate_case_body(body)
     parts = reimport(ftm.case_to_entities(CASE_ID, original))
     assert "refugee_status" not in parts["subjects"][0]
     assert "percentage" not in parts["assets"][7]
@@ -602,7 +602,7 @@ def test_errors_of_the_case_validation_are_translated_to_entities() -> None:
     assert mapped.errors == {}
     case = {k: v for k, v in case_body().items() if k not in PARTS}
     with pytest.raises(ValidationFailed) as caught:
-        validate_body({**case, **mapped.body})
+        validate_case_body({**case, **mapped.body})
     errors = mapped.translate(caught.value.errors)
     assert "entities.0.keywords" in errors  # the role is missing
     assert "entities.0.birthDate" in errors

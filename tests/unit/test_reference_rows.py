@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from followthemoney import model
 
-from api.cases.routes import validate_body
 from silver.domain import projection, reference
+from silver.domain.case_body import validate_case_body
 from silver.infra import crypto, ftm_reference
-from silver.services import demo
+from tests.support import identifiers as demo
 from tests.support.cases import case_body, imo, nl_iban
 
 KEY = crypto.new_secret_key()
@@ -143,7 +143,7 @@ def test_entity_properties_that_name_entities_are_links_in_the_right_direction()
 
 
 def case_indexes(body: dict[str, Any]) -> set[tuple[str, str]]:
-    rows = projection.project("case", validate_body(body), KEY).identifiers
+    rows = projection.project("case", validate_case_body(body), KEY).identifiers
     return {(r["kind"], r["index"]) for r in rows}
 
 
@@ -172,6 +172,7 @@ def test_identifiers_are_keyed_exactly_as_a_cases() -> None:
             "type": "vehicle",
             "vin": vin,
             "registration_plate": "XX-12-YY",
+            "registration_country": "NL",
             "country": "NL",
         },
         {"key": "a5", "type": "aircraft", "registration_mark": "PH-ABC"},
@@ -186,12 +187,23 @@ def test_identifiers_are_keyed_exactly_as_a_cases() -> None:
     ]
     body["holdings"] = []
     spaced = " ".join(iban[i : i + 4] for i in range(0, len(iban), 4)).lower()
+    person, company = body["subjects"][0], body["subjects"][1]
     published = [
-        line("p", "Person", name=["P"], passportNumber=["nx123456"]),
+        # The same person written another way, and the same company with its legal form
+        # spelt out: one name key each (persons by name and birth date, companies by name
+        # and jurisdiction).
+        line(
+            "p",
+            "Person",
+            name=[", ".join(reversed(person["full_name"].upper().split(" ", 1)))],
+            birthDate=[person["date_of_birth"]],
+            passportNumber=["nx123456"],  # no issuing country: not a key
+        ),
+        line("pp", "Passport", number=["nx123456"], country=["nl"]),
         line(
             "o",
             "Company",
-            name=["O"],
+            name=[company["name"].replace(" BV", " B.V.")],
             registrationNumber=["123456"],
             jurisdiction=["nl"],
             leiCode=[lei.lower()],

@@ -1,4 +1,4 @@
-"""Country-level rules (DOMAIN.md, second table) against the seed profiles."""
+"""Country-level rules (docs/domain.md, second table) against the seed profiles."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Positive and negative examples for every case-level rule (DOMAIN.md, first table)."""
+"""Positive and negative examples for every case-level rule (docs/domain.md, first table)."""
 
 from __future__ import annotations
 

@@ -17,11 +17,18 @@ from hypothesis import strategies as st
 
 import graph.repositories.stats as cypher
 from silver.domain.errors import ConfigError, ValidationFailed
-from silver.services import stats
-from silver.services.stats import ALL, SUPPRESSED, TOTAL, Cell, Kind, StatsRows, Table
+from silver.domain.stats.assemble import assemble
+from silver.domain.stats.catalogue import ALL, SUPPRESSED, TOTAL, UNRECOGNISED, Ref
+from silver.domain.stats.export import PilotStatistics, to_csv, to_json
+from silver.domain.stats.quantiles import median, p90
+from silver.domain.stats.rates import RateTable, load_rates
+from silver.domain.stats.rows import StatsRows
+from silver.domain.stats.suppression import Shown, suppress
+from silver.domain.stats.table import Cell, Kind, Table
+from silver.services.stats import period_bounds, pilot_statistics
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
-RATES = stats.RateTable({"USD": Decimal("1.25"), "GBP": Decimal("0.8")}, date(2026, 2, 27), "test")
+RATES = RateTable({"USD": Decimal("1.25"), "GBP": Decimal("0.8")}, date(2026, 2, 27), "test")
 
 
 def table_of(section: str, total: int, parts: dict[str, int]) -> Table:
@@ -33,7 +40,7 @@ def table_of(section: str, total: int, parts: dict[str, int]) -> Table:
     return table
 
 
-def shown_parts(shown: dict[stats.Ref, stats.Shown], section: str = "s") -> dict[str, Any]:
+def shown_parts(shown: dict[Ref, Shown], section: str = "s") -> dict[str, Any]:
     return {k: v for (s, d, k, _m), v in shown.items() if s == section and d == "part"}
 
 
@@ -42,7 +49,7 @@ def shown_parts(shown: dict[stats.Ref, stats.Shown], section: str = "s") -> dict
 
 def test_counts_below_the_threshold_become_less_than_and_zero_stays_zero() -> None:
     table = table_of("s", 100, {"a": 0, "b": 1, "c": 4, "d": 5, "e": 90})
-    shown = stats.suppress(table, 5)
+    shown = suppress(table, 5)
     assert shown_parts(shown)["a"] == 0
     assert shown_parts(shown)["b"] == "<5"
     assert shown_parts(shown)["c"] == "<5"
@@ -51,22 +58,22 @@ def test_counts_below_the_threshold_become_less_than_and_zero_stays_zero() -> No
 
 
 def test_the_marker_names_the_configured_threshold() -> None:
-    shown = stats.suppress(table_of("s", 30, {"a": 7, "b": 23}), 10)
+    shown = suppress(table_of("s", 30, {"a": 7, "b": 23}), 10)
     assert shown_parts(shown) == {"a": "<10", "b": SUPPRESSED}
 
 
 def test_one_suppressed_part_of_a_shown_total_takes_the_next_smallest_with_it() -> None:
-    shown = stats.suppress(table_of("s", 40, {"a": 3, "b": 20, "c": 8, "d": 9, "z": 0}), 5)
+    shown = suppress(table_of("s", 40, {"a": 3, "b": 20, "c": 8, "d": 9, "z": 0}), 5)
     assert shown_parts(shown) == {"a": "<5", "b": 20, "c": SUPPRESSED, "d": 9, "z": 0}
 
 
 def test_two_suppressed_parts_need_nothing_more() -> None:
-    shown = stats.suppress(table_of("s", 40, {"a": 3, "b": 2, "c": 35}), 5)
+    shown = suppress(table_of("s", 40, {"a": 3, "b": 2, "c": 35}), 5)
     assert shown_parts(shown) == {"a": "<5", "b": "<5", "c": 35}
 
 
 def test_a_suppressed_total_protects_its_parts_already() -> None:
-    shown = stats.suppress(table_of("s", 4, {"a": 4, "b": 0}), 5)
+    shown = suppress(table_of("s", 4, {"a": 4, "b": 0}), 5)
     assert shown[("s", TOTAL, ALL, "n")] == "<5"
     assert shown_parts(shown) == {"a": "<5", "b": 0}
 
@@ -86,7 +93,7 @@ def test_secondary_suppression_repeats_until_nothing_can_be_derived() -> None:
             Cell(Decimal(value), Kind.MONEY, 10, (counts[key],)),
         )
     table.group_rows("r", "country", ("outcomes", "value_eur"))
-    shown = stats.suppress(table, 5)
+    shown = suppress(table, 5)
     assert {k: shown[("r", "country", k, "outcomes")] for k in "ABC"} == {
         "A": "<5",
         "B": SUPPRESSED,
@@ -102,13 +109,13 @@ def test_secondary_suppression_repeats_until_nothing_can_be_derived() -> None:
 
 def test_a_part_that_cannot_be_protected_otherwise_hides_its_total() -> None:
     # Crime types are not a partition: one hidden type and only zeros beside it.
-    shown = stats.suppress(table_of("s", 9, {"fraud": 3, "other": 0}), 5)
+    shown = suppress(table_of("s", 9, {"fraud": 3, "other": 0}), 5)
     assert shown[("s", TOTAL, ALL, "n")] == SUPPRESSED
 
 
 def test_no_suppressed_count_can_be_derived_by_subtraction() -> None:
     parts = {"a": 1, "b": 6, "c": 7, "d": 30}
-    shown = shown_parts(stats.suppress(table_of("s", sum(parts.values()), parts), 5))
+    shown = shown_parts(suppress(table_of("s", sum(parts.values()), parts), 5))
     assert shown == {"a": "<5", "b": SUPPRESSED, "c": 7, "d": 30}
 
 
@@ -117,7 +124,7 @@ def test_a_figure_from_few_cases_is_suppressed_whatever_its_value() -> None:
     table.count(("s", TOTAL, ALL, "outcomes"), 40, cases=12)
     table.count(("s", "part", "a", "outcomes"), 9, cases=1)
     table.count(("s", "part", "b", "outcomes"), 31, cases=11)
-    shown = stats.suppress(table, 5)
+    shown = suppress(table, 5)
     assert shown[("s", "part", "a", "outcomes")] == SUPPRESSED
     assert shown[("s", "part", "b", "outcomes")] == 31
 
@@ -131,7 +138,7 @@ def test_money_medians_and_rates_follow_the_counts_they_come_from() -> None:
     table.put(("c", "country", "XX", "median"), Cell(4.0, Kind.STAT, 3, (responded,)))
     value = Cell(Decimal("12.5"), Kind.MONEY, 9, (responded,))
     table.put(("c", "country", "XX", "value_eur"), value)
-    shown = stats.suppress(table, 5)
+    shown = suppress(table, 5)
     assert shown[received] == 20
     assert shown[responded] == "<5"
     assert shown[("c", "country", "XX", "response_rate")] == SUPPRESSED
@@ -145,14 +152,14 @@ def test_a_setting_is_never_suppressed() -> None:
     used = table.count(("q", TOTAL, ALL, "used"), 7)
     remaining = table.put(("q", TOTAL, ALL, "remaining"), Cell(2, Kind.COUNT))
     table.group(limit, (used, remaining))
-    shown = stats.suppress(table, 5)
+    shown = suppress(table, 5)
     assert shown == {limit: 9, used: SUPPRESSED, remaining: "<5"}
 
 
 def test_suppress_below_one_disables_suppression() -> None:
     table = table_of("s", 40, {"a": 1, "b": 2, "c": 37})
     table.put(("s", "part", "a", "value_eur"), Cell(Decimal("3"), Kind.MONEY, 1))
-    shown = stats.suppress(table, 1)
+    shown = suppress(table, 1)
     assert shown == {
         ("s", TOTAL, ALL, "n"): 40,
         ("s", "part", "a", "n"): 1,
@@ -164,7 +171,7 @@ def test_suppress_below_one_disables_suppression() -> None:
 
 def test_internal_figures_are_never_suppressed() -> None:
     rows = StatsRows(agencies=[{"agency": "OM", "proposed": 2, "submitted": 1}])
-    result = stats.pilot_statistics(
+    result = pilot_statistics(
         lambda *_: rows,
         period_from=None,
         period_to=None,
@@ -176,7 +183,7 @@ def test_internal_figures_are_never_suppressed() -> None:
     )
     assert result.suppress_below is None
     assert result.figures[("funnel", "agency", "OM", "proposed")] == 2
-    public = stats.pilot_statistics(
+    public = pilot_statistics(
         lambda *_: rows,
         period_from=None,
         period_to=None,
@@ -212,7 +219,7 @@ def outcome_rows() -> StatsRows:
 
 
 def test_amounts_are_converted_to_eur_with_the_rate_table() -> None:
-    figures = stats.suppress(stats.assemble(outcome_rows(), 9, RATES), 1)
+    figures = suppress(assemble(outcome_rows(), 9, RATES), 1)
     # 1000.50 EUR + 2500.00 USD / 1.25 = 3000.50 EUR
     assert figures[("asset_results", "stage", "frozen", "value_eur")] == "3000.50"
     assert figures[("asset_results", TOTAL, ALL, "value_eur")] == "3000.50"
@@ -220,22 +227,22 @@ def test_amounts_are_converted_to_eur_with_the_rate_table() -> None:
 
 
 def test_a_currency_without_a_rate_lands_in_unconverted_and_is_never_guessed() -> None:
-    figures = stats.suppress(stats.assemble(outcome_rows(), 9, RATES), 1)
+    figures = suppress(assemble(outcome_rows(), 9, RATES), 1)
     assert figures[("asset_results", "stage", "frozen", "unconverted.KZT")] == "50000.00"
-    doc = stats.to_json(result_of(figures))
+    doc = to_json(result_of(figures))
     assert doc["sections"]["asset_results"]["stage"]["frozen"]["unconverted"] == {"KZT": "50000.00"}
     assert doc["sections"]["asset_results"]["stage"]["seized"]["unconverted"] == {}
 
 
 def test_an_unconverted_amount_from_one_case_is_suppressed_for_the_public() -> None:
-    figures = stats.suppress(stats.assemble(outcome_rows(), 9, RATES), 5)
+    figures = suppress(assemble(outcome_rows(), 9, RATES), 5)
     assert figures[("asset_results", "stage", "frozen", "outcomes")] == 9
     assert figures[("asset_results", "stage", "frozen", "value_eur")] == "3000.50"
     assert figures[("asset_results", "stage", "frozen", "unconverted.KZT")] == SUPPRESSED
 
 
 def test_the_shipped_rate_table_names_its_date_and_source_and_knows_the_common_currencies() -> None:
-    rates = stats.load_rates()
+    rates = load_rates()
     assert rates.date <= date.today()
     assert "European Central Bank" in rates.source
     assert {"USD", "GBP", "CHF", "JPY", "CNY", "INR", "BRL", "KRW", "SGD", "NZD", "PLN", "HUF",
@@ -260,7 +267,7 @@ def test_a_malformed_rate_table_is_refused(tmp_path: Path, body: str) -> None:
     path = tmp_path / "rates.csv"
     path.write_text(body, encoding="utf-8")
     with pytest.raises(ConfigError):
-        stats.load_rates(path)
+        load_rates(path)
 
 
 def test_keys_that_are_not_known_codes_are_never_repeated() -> None:
@@ -271,15 +278,15 @@ def test_keys_that_are_not_known_codes_are_never_repeated() -> None:
         answers=[{"country": "Mr Smith", "received": True, "responded": False, "days": None,
                   "overdue": False, "pairs": 1}],
     )  # fmt: skip
-    keys = {k for (_s, _d, k, _m) in stats.assemble(rows, 9, RATES).cells}
+    keys = {k for (_s, _d, k, _m) in assemble(rows, 9, RATES).cells}
     assert "Jan de Vries" not in keys
     assert "zie dossier Jansen" not in keys
     assert "Mr Smith" not in keys
-    assert stats.UNRECOGNISED in keys
+    assert UNRECOGNISED in keys
 
 
 def test_an_empty_period_has_zeros_and_no_medians() -> None:
-    shown = stats.suppress(stats.assemble(StatsRows(participants=["BE", "NL"]), 9, RATES), 5)
+    shown = suppress(assemble(StatsRows(participants=["BE", "NL"]), 9, RATES), 5)
     for (section, _d, _k, metric), value in shown.items():
         if section == "quota" and metric in ("limit", "remaining"):
             assert value == 9
@@ -298,16 +305,16 @@ def test_months_are_listed_without_gaps() -> None:
         months_cases=[{"year": 2025, "month": 11, "proposed": 2},
                       {"year": 2026, "month": 2, "proposed": 1}],
     )  # fmt: skip
-    months = [k for (s, d, k, m) in stats.assemble(rows, 9, RATES).cells
+    months = [k for (s, d, k, m) in assemble(rows, 9, RATES).cells
               if s == "months" and d == "month" and m == "proposed"]  # fmt: skip
     assert months == ["2025-11", "2025-12", "2026-01", "2026-02"]
 
 
 def test_from_after_to_is_refused_and_the_bounds_include_both_days() -> None:
     with pytest.raises(ValidationFailed) as caught:
-        stats.period_bounds(date(2026, 2, 2), date(2026, 2, 1))
+        period_bounds(date(2026, 2, 2), date(2026, 2, 1))
     assert "from" in caught.value.errors
-    start, end = stats.period_bounds(date(2026, 2, 1), date(2026, 2, 1))
+    start, end = period_bounds(date(2026, 2, 1), date(2026, 2, 1))
     assert start == datetime(2026, 2, 1, tzinfo=UTC)
     assert end == datetime(2026, 2, 1, 23, 59, 59, 999999, tzinfo=UTC)
 
@@ -315,13 +322,13 @@ def test_from_after_to_is_refused_and_the_bounds_include_both_days() -> None:
 # --- CSV ------------------------------------------------------------------------------------------
 
 
-def result_of(figures: dict[stats.Ref, stats.Shown]) -> stats.PilotStatistics:
-    return stats.PilotStatistics(None, None, "internal", NOW, None, RATES, figures)
+def result_of(figures: dict[Ref, Shown]) -> PilotStatistics:
+    return PilotStatistics(None, None, "internal", NOW, None, RATES, figures)
 
 
 def test_csv_has_the_header_and_one_figure_per_row() -> None:
-    figures = stats.suppress(stats.assemble(outcome_rows(), 9, RATES), 1)
-    text = stats.to_csv(result_of(figures))
+    figures = suppress(assemble(outcome_rows(), 9, RATES), 1)
+    text = to_csv(result_of(figures))
     assert text.startswith("section,dimension,key,metric,value\r\n")
     rows = list(csv.DictReader(io.StringIO(text)))
     about = [r for r in rows if r["section"] == "about"]
@@ -334,13 +341,13 @@ def test_csv_has_the_header_and_one_figure_per_row() -> None:
 
 
 def test_csv_cells_that_look_like_formulas_are_defused_but_numbers_are_not() -> None:
-    figures: dict[stats.Ref, stats.Shown] = {
+    figures: dict[Ref, Shown] = {
         ("s", "d", "=HYPERLINK(1)", "m"): 1,
         ("s", "d", "+1", "m"): -2.5,
         ("s", "d", "@x", "m"): "-text",
         ("s", "d", 'a "quoted", comma', "m"): None,
     }
-    rows = list(csv.reader(io.StringIO(stats.to_csv(result_of(figures)))))[-4:]
+    rows = list(csv.reader(io.StringIO(to_csv(result_of(figures)))))[-4:]
     assert rows == [
         ["s", "d", "'=HYPERLINK(1)", "m", "1"],
         ["s", "d", "'+1", "m", "-2.5"],
@@ -353,11 +360,11 @@ def test_csv_cells_that_look_like_formulas_are_defused_but_numbers_are_not() -> 
 
 
 def test_median_and_p90_of_known_values() -> None:
-    assert stats.median([(1.0, 1), (3.0, 1)]) == 2.0
-    assert stats.median([(5.0, 3)]) == 5.0
-    assert stats.p90([(float(v), 1) for v in range(1, 11)]) == pytest.approx(9.1)
-    assert stats.median([]) is None
-    assert stats.p90([(2.0, 0)]) is None
+    assert median([(1.0, 1), (3.0, 1)]) == 2.0
+    assert median([(5.0, 3)]) == 5.0
+    assert p90([(float(v), 1) for v in range(1, 11)]) == pytest.approx(9.1)
+    assert median([]) is None
+    assert p90([(2.0, 0)]) is None
 
 
 @settings(max_examples=200, deadline=None, database=None)
@@ -367,9 +374,9 @@ def test_quantiles_agree_with_the_standard_library(values: list[int]) -> None:
     for v in values:
         histogram[float(v)] = histogram.get(float(v), 0) + 1
     pairs = list(histogram.items())
-    assert stats.median(pairs) == pytest.approx(statistics.median(values))
+    assert median(pairs) == pytest.approx(statistics.median(values))
     deciles = statistics.quantiles(values, n=10, method="inclusive")
-    assert stats.p90(pairs) == pytest.approx(deciles[8])
+    assert p90(pairs) == pytest.approx(deciles[8])
 
 
 # --- The Cypher reads nothing sealed ------------------------------------------------------------

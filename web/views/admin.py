@@ -15,9 +15,6 @@ from silver.domain.countries import (
     FREEDOM_HOUSE_STATUSES,
 )
 from silver.domain.users import Agency, Role
-from silver.services import auth
-from silver.services import countries as country_service
-from silver.services.intake import utcnow
 from web import forms
 from web.blueprint import bp
 from web.i18n import translate as _
@@ -30,7 +27,7 @@ _profile_schema = ProfileFieldsSchema()
 def _users_page(values: dict[str, str] | None = None, problem: Problem | None = None) -> str:
     return render_template(
         "web/admin/users.html",
-        users=auth.list_users(user(), services().uow()),
+        users=services().users.all(user()),
         roles=[r.value for r in Role],
         agencies=[a.value for a in Agency],
         values=values or {"role": "caseworker"},
@@ -50,12 +47,11 @@ def users() -> Any:
 def create_user() -> Any:
     values = {k: request.form.get(k, "").strip() for k in ("username", "role", "agency")}
     created = attempt(
-        lambda: auth.create_user(
+        lambda: services().users.create(
             values["username"],
             values["role"],
             values["agency"] or None,
             request.form.get("password", ""),
-            services().uow(),
             actor=user().username,
         )
     )
@@ -69,7 +65,7 @@ def create_user() -> Any:
 @requires(Role.ADMIN, Role.SCREENER)
 def countries() -> Any:
     participant = {"yes": True, "no": False}.get(request.args.get("participant", ""))
-    rows = country_service.list_countries(services().uow(), participant)
+    rows = services().countries.all(participant)
     return render_template(
         "web/admin/countries.html", countries=rows, participant=request.args.get("participant", "")
     )
@@ -78,13 +74,13 @@ def countries() -> Any:
 def _country_page(
     code: str, values: dict[str, Any] | None = None, problem: Problem | None = None
 ) -> str:
-    country = country_service.get_country(code, services().uow())
+    country = services().countries.get(code)
     return render_template(
         "web/admin/country.html",
         country=country,
         values={"participant": country["participant"], **(values or country["profile"])},
         version=request.form.get("version") if problem else country["version"],
-        history=country_service.profile_history(code, services().uow()),
+        history=services().countries.history(code),
         choices={
             "death_penalty_status": DEATH_PENALTY_STATUSES,
             "freedom_house_status": FREEDOM_HOUSE_STATUSES,
@@ -103,13 +99,11 @@ def country(code: str) -> Any:
 
 
 def _update(code: str, changes: dict[str, Any]) -> dict[str, Any]:
-    return country_service.update_profile(
+    return services().countries.update(
         code,
         load(_profile_schema, changes),
         forms.int_or_none(request.form.get("version")),
         user(),
-        services().uow(),
-        utcnow(),
     )
 
 

@@ -7,8 +7,7 @@ from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 
-from api.cases.routes import validate_body
-from api.cases.schemas import AssetSchema, CaseListQuerySchema
+from api.cases.schemas import CaseListQuerySchema
 from api.dissemination.schemas import OutcomeBodySchema
 from api.extensions import services
 from silver.domain.cases import (
@@ -22,9 +21,7 @@ from silver.domain.cases import (
     Status,
 )
 from silver.domain.users import Role
-from silver.services import decisions as decision_service
-from silver.services import dissemination, intake, outcomes
-from silver.services import screening as screening_service
+from silver.services import intake
 from silver.services.outcomes import RESULTS
 from web import forms
 from web.blueprint import bp
@@ -41,6 +38,7 @@ TYPE_FIELD_LABELS = {
     "cadastral_reference": "Cadastral reference",
     "vin": "VIN",
     "registration_plate": "Registration plate",
+    "registration_country": "Country of registration",
     "imo": "IMO number",
     "name": "Name",
     "registration_mark": "Registration mark",
@@ -52,7 +50,6 @@ TYPE_FIELD_LABELS = {
 CASE_ROLES = (Role.CASEWORKER, Role.SCREENER)
 _list_query = CaseListQuerySchema()
 _outcome_schema = OutcomeBodySchema()
-_asset_schema = AssetSchema()
 
 
 def _search(rows: list[dict[str, Any]], q: str) -> list[dict[str, Any]]:
@@ -70,10 +67,7 @@ def _search(rows: list[dict[str, Any]], q: str) -> list[dict[str, Any]]:
 def cases() -> Any:
     raw = {k: v for k, v in request.args.items() if k in ("status", "page") and v}
     query = load(_list_query, raw)
-    svc = services()
-    found, total = intake.list_cases(
-        user(), query.get("status"), query["page"], PAGE_SIZE, svc.uow(), svc.keys
-    )
+    found, total = services().cases.find(user(), query.get("status"), query["page"], PAGE_SIZE)
     q = request.args.get("q", "").strip()
     return render_template(
         "web/cases/list.html",
@@ -125,12 +119,7 @@ def new_case() -> Any:
     if forms.apply_row_action(form, request.form.get("action", "")):
         return _form_page(form, None)
     forms.drop_blank_rows(form)
-    svc = services()
-    created = attempt(
-        lambda: intake.create_case(
-            validate_body(forms.case_body(form)), user(), svc.uow(), svc.keys
-        )
-    )
+    created = attempt(lambda: services().cases.create(forms.case_body(form), user()))
     if isinstance(created, Problem):
         return _form_page(form, None, created), created.status
     flash(_("Case {number} was created as a draft.", number=created.number), "success")
@@ -140,9 +129,8 @@ def new_case() -> Any:
 @bp.route("/cases/<case_id>/edit", methods=["GET", "POST"])
 @requires(Role.CASEWORKER)
 def edit_case(case_id: str) -> Any:
-    svc = services()
     if request.method == "GET":
-        case = intake.get_case(case_id, user(), svc.uow(), svc.keys, "web: edit the case")
+        case = services().cases.get(case_id, user(), "web: edit the case")
         ref = {"id": case.id, "number": case.number, "version": case.version}
         return _form_page(forms.case_form(case.body), ref)
     ref = {
@@ -155,14 +143,11 @@ def edit_case(case_id: str) -> Any:
         return _form_page(form, ref)
     forms.drop_blank_rows(form)
     updated = attempt(
-        lambda: intake.update_case(
+        lambda: services().cases.update(
             case_id,
             forms.case_body(form),
             forms.int_or_none(ref["version"]),
             user(),
-            svc.uow(),
-            svc.keys,
-            validate_body,
         )
     )
     if isinstance(updated, Problem):
@@ -174,12 +159,8 @@ def edit_case(case_id: str) -> Any:
 @bp.post("/cases/<case_id>/submit")
 @requires(Role.CASEWORKER)
 def submit_case(case_id: str) -> Any:
-    svc = services()
-    hook = screening_service.screen_on_submit(
-        svc.settings.quota, svc.settings.penalty_threshold_years
-    )
     version = forms.int_or_none(request.form.get("version"))
-    intake.submit_case(case_id, version, user(), svc.uow(), svc.keys, on_submitted=hook)
+    services().cases.submit(case_id, version, user())
     flash(_("The case was submitted for screening."), "success")
     return redirect(url_for("web.case", case_id=case_id), 303)
 
@@ -187,29 +168,17 @@ def submit_case(case_id: str) -> Any:
 def case_page(
     case_id: str, outcome: dict[str, str] | None = None, problem: Problem | None = None
 ) -> str:
-    svc, actor = services(), user()
-    case = intake.get_case(case_id, actor, svc.uow(), svc.keys, "web: the case page")
-    notices = dissemination.disseminations_of(case_id, actor, svc.uow())
-    reached = sorted(
-        {c for n in notices if n["status"] in ("sent", "acknowledged") for c in n["countries"]}
-    )
+    view = services().cases.view(case_id, user(), "web: the case page")
     return render_template(
         "web/cases/show.html",
-        case=case,
-        body=case.body,
-        screening=screening_service.screening_of(
-            case_id,
-            actor,
-            svc.uow(),
-            svc.keys,
-            svc.settings.quota,
-            svc.settings.penalty_threshold_years,
-        ),
-        links=intake.case_links(case_id, actor, svc.uow(), svc.keys),
-        decisions=decision_service.decisions_of(case_id, actor, svc.uow(), svc.keys),
-        notices=notices,
-        outcomes=outcomes.outcomes_of(case_id, actor, svc.uow(), svc.keys),
-        reached=reached,
+        case=view.case,
+        body=view.case.body,
+        screening=view.screening,
+        links=view.links,
+        decisions=view.decisions,
+        notices=view.notices,
+        outcomes=view.outcomes,
+        reached=view.reached,
         results=RESULTS,
         outcome=outcome or {},
         asset_types=ASSET_TYPES,
@@ -232,16 +201,12 @@ def case(case_id: str) -> Any:
 @bp.get("/cases/<case_id>/graph.json")
 @requires(*CASE_ROLES)
 def case_graph(case_id: str) -> Any:
-    svc = services()
-    return jsonify(intake.case_graph(case_id, user(), svc.uow(), svc.keys))
+    return jsonify(services().cases.graph(case_id, user()))
 
 
 def _record_outcome(case_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    svc = services()
     loaded = load(_outcome_schema, body)
-    if loaded.get("new_asset") is not None:  # stored as intake stores an asset (as the API does)
-        loaded["new_asset"] = dict(_asset_schema.dump(loaded["new_asset"]))
-    return outcomes.record_outcome(case_id, loaded, user(), svc.uow(), svc.keys)
+    return services().outcomes.record(case_id, loaded, user())
 
 
 @bp.post("/cases/<case_id>/outcomes")

@@ -8,7 +8,6 @@ from the same renderer as `GET /api/v1/stats/pilot/report`. Charts are shown as 
 from __future__ import annotations
 
 import base64
-from functools import partial
 from typing import Any
 
 from flask import Response, render_template, request
@@ -16,9 +15,9 @@ from flask import Response, render_template, request
 from api.extensions import services
 from api.stats import report as stats_report
 from api.stats.schemas import StatsQuerySchema
-from graph.repositories.stats import read_stats
+from silver.domain.stats.catalogue import AUDIENCES
+from silver.domain.stats.export import PilotStatistics, to_csv, to_json
 from silver.domain.users import Role
-from silver.services import stats
 from web.blueprint import bp
 from web.pages import load
 from web.session import requires
@@ -26,18 +25,10 @@ from web.session import requires
 _query_schema = StatsQuerySchema()
 
 
-def _statistics() -> tuple[stats.PilotStatistics, dict[str, str]]:
+def _statistics() -> tuple[PilotStatistics, dict[str, str]]:
     raw = {k: v for k, v in request.args.items() if k in ("from", "to", "audience") and v}
     query = load(_query_schema, raw)
-    svc = services()
-    result = stats.pilot_statistics(
-        partial(read_stats, svc.driver, svc.settings.neo4j_database),
-        period_from=query["from_"],
-        period_to=query["to"],
-        audience=query["audience"],
-        quota_limit=svc.settings.quota,
-        suppress_below=svc.settings.suppress_below,
-    )
+    result = services().stats.pilot(query["from_"], query["to"], query["audience"])
     return result, raw
 
 
@@ -49,7 +40,7 @@ def _image(svg: str) -> str:
 @requires(Role.EVALUATOR, Role.ADMIN)
 def report() -> Any:
     result, raw = _statistics()
-    doc = stats.to_json(result)
+    doc = to_json(result)
     charts = []
     for name, caption, draw in stats_report.CHARTS:
         svg = draw(doc)
@@ -60,7 +51,7 @@ def report() -> Any:
         charts=charts,
         sections=stats_report.tables(doc),
         query=raw,
-        audiences=stats.AUDIENCES,
+        audiences=AUDIENCES,
     )
 
 
@@ -74,7 +65,7 @@ def report_csv() -> Any:
     }
     name = f"silver-pilot-stats_{day['from']}_{day['to']}_{result.audience}.csv"
     return Response(
-        stats.to_csv(result),
+        to_csv(result),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

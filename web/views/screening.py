@@ -13,14 +13,11 @@ from screening.decisions import INSTRUMENTS, REASON_CODES, DecisionRequest
 from silver.domain.cases import Status
 from silver.domain.users import Role
 from silver.services import decisions as decision_service
-from silver.services import dissemination, intake
-from silver.services import screening as screening_service
 from web import forms
 from web.blueprint import bp
 from web.i18n import translate as _
 from web.pages import Problem, attempt, load
 from web.session import requires, user
-from worker import jobs
 
 PAGE_SIZE = 50
 _decision_schema = DecisionBodySchema()
@@ -31,7 +28,7 @@ _page_query = CaseListQuerySchema(only=("page",))
 @requires(Role.SCREENER)
 def queue() -> Any:
     page = load(_page_query, {k: v for k, v in request.args.items() if k == "page" and v})["page"]
-    rows, total = decision_service.queue(user(), page, PAGE_SIZE, services().uow())
+    rows, total = services().decisions.queue(user(), page, PAGE_SIZE)
     return render_template(
         "web/screening/queue.html",
         rows=rows,
@@ -88,18 +85,8 @@ def _posted(data: Any) -> dict[str, Any]:
 def screening_page(
     case_id: str, posted: dict[str, Any] | None = None, problem: Problem | None = None
 ) -> str:
-    svc, actor = services(), user()
-    case = intake.get_case(case_id, actor, svc.uow(), svc.keys, "web: screening the case")
-    result = screening_service.screening_of(
-        case_id,
-        actor,
-        svc.uow(),
-        svc.keys,
-        svc.settings.quota,
-        svc.settings.penalty_threshold_years,
-    )
-    decisions = decision_service.decisions_of(case_id, actor, svc.uow(), svc.keys)
-    first = decision_service.pending_first_approval(case.status, decisions)
+    view = services().cases.view(case_id, user(), "web: screening the case")
+    case, result, first = view.case, view.screening, view.first_approval
     targets = set(case.body.get("target_countries") or [])
     countries = sorted(
         result.get("countries", []), key=lambda c: (c["country"] not in targets, c["country"])
@@ -110,9 +97,9 @@ def screening_page(
         body=case.body,
         result=result,
         countries=countries,
-        decisions=decisions,
+        decisions=view.decisions,
         first=first,
-        notices=dissemination.disseminations_of(case_id, actor, svc.uow()),
+        notices=view.notices,
         values=posted or _prefill(case.body, result, first),
         decidable=case.status in decision_service.DECIDABLE,
         instruments=INSTRUMENTS,
@@ -132,20 +119,8 @@ def screening(case_id: str) -> Any:
 
 
 def _decide(case_id: str, body: dict[str, Any], version: int | None) -> dict[str, Any]:
-    svc = services()
-    loaded = load(_decision_schema, body)
-    decision = DecisionRequest.from_body(loaded)
-    return decision_service.decide(
-        case_id,
-        decision,
-        version,
-        user(),
-        svc.uow(),
-        svc.keys,
-        svc.settings.quota,
-        svc.settings.penalty_threshold_years,
-        enqueue=lambda ids: jobs.enqueue_notices(svc.redis, svc.settings, ids),
-    )
+    decision = DecisionRequest.from_body(load(_decision_schema, body))
+    return services().decisions.decide(case_id, decision, version, user())
 
 
 @bp.post("/screening/<case_id>/decision")
@@ -167,13 +142,6 @@ def decide(case_id: str) -> Any:
 @bp.post("/cases/<case_id>/disseminations/<recipient>/retry")
 @requires(Role.SCREENER)
 def retry(case_id: str, recipient: str) -> Any:
-    svc = services()
-    dissemination.retry(
-        case_id,
-        recipient,
-        user(),
-        svc.uow(),
-        lambda ids: jobs.enqueue_notices(svc.redis, svc.settings, ids),
-    )
+    services().disseminations.retry(case_id, recipient, user())
     flash(_("The message to {recipient} is queued again.", recipient=recipient), "success")
     return redirect(url_for("web.screening", case_id=case_id), 303)

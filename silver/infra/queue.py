@@ -1,0 +1,81 @@
+"""The rq queue: how work is handed to the worker.
+
+Jobs are named by their dotted path (`worker.jobs.send_notice`), not imported, so the
+application can enqueue without depending on the worker entrypoint; rq imports the function in
+the worker. Job ids are deterministic, so enqueueing the same Notice twice while its job exists
+is one job; delivery is idempotent anyway.
+
+Every queue and worker uses rq's JSON serializer (`queue_for`, `SERIALIZER`), never pickle: a
+job's arguments are plain ids, and a worker that unpickled jobs would run the code of anyone who
+can write to Redis, in the process that holds every key.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+import redis
+from rq import Queue, Retry
+from rq.serializers import JSONSerializer
+
+from silver.infra.config import Settings
+
+SERIALIZER = JSONSerializer
+
+SEND_NOTICE = "worker.jobs.send_notice"
+MARK_OVERDUE = "worker.jobs.mark_overdue"
+OVERDUE_JOB_ID = "silver-mark-overdue"
+log = logging.getLogger(__name__)
+
+
+def queue_for(connection: redis.Redis, settings: Settings) -> Queue:
+    """The application's queue, JSON-serialised (workers must use `SERIALIZER` too)."""
+    return Queue(settings.queue_name, connection=connection, serializer=SERIALIZER)
+
+
+def notice_job_id(notice_id: str) -> str:
+    return f"silver-notice-{notice_id}"
+
+
+def enqueue_notices(connection: redis.Redis, settings: Settings, notice_ids: list[str]) -> None:
+    """One job per recipient, with a deterministic id and retries with back-off."""
+    queue = queue_for(connection, settings)
+    intervals = list(settings.retry_intervals)
+    for notice_id in notice_ids:
+        queue.enqueue(
+            SEND_NOTICE,
+            notice_id,
+            job_id=notice_job_id(notice_id),
+            retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
+            job_timeout=max(60, int(settings.gateway_timeout_seconds * 3)),
+            result_ttl=7 * 24 * 3600,
+            failure_ttl=30 * 24 * 3600,
+            description=f"disseminate notice {notice_id}",
+        )
+
+
+def enqueue_after_commit(
+    connection: redis.Redis, settings: Settings
+) -> Callable[[list[str]], None]:
+    """The hook an approval (or a retry) runs once committed. The Notices are already safe in
+    the graph, so when Redis is unreachable the request still succeeds: the worker's start-up
+    and its 15-minute housekeeping enqueue them again."""
+
+    def enqueue(notice_ids: list[str]) -> None:
+        try:
+            enqueue_notices(connection, settings, notice_ids)
+        except redis.RedisError:
+            log.exception(
+                "could not enqueue %d disseminations; housekeeping will pick them up",
+                len(notice_ids),
+            )
+
+    return enqueue
+
+
+def schedule_overdue(connection: redis.Redis, settings: Settings, delay: timedelta) -> None:
+    queue_for(connection, settings).enqueue_in(
+        delay, MARK_OVERDUE, job_id=OVERDUE_JOB_ID, result_ttl=3600
+    )

@@ -1,0 +1,425 @@
+"""The services as the entrypoints see them: one object per area, its dependencies bound.
+
+The service modules are plain functions of plain values, the acting user and a unit of work
+(plus keys and settings where they need them), which keeps them easy to test. An entrypoint
+should not have to know which of them needs the quota, the penalty threshold, the key material
+or the queue: `silver.bootstrap` builds one `Services` with those bound once, and a handler says
+only what it means, e.g. `services.cases.submit(case_id, version, user)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from screening.decisions import DecisionRequest
+from silver.domain.audit import AuditChain, ChainReport
+from silver.domain.cases import Case
+from silver.domain.errors import ConfigError
+from silver.domain.ports import AuditWitness, LoginThrottle, PurgeRow
+from silver.domain.reference import DatasetInfo
+from silver.domain.stats.export import PilotStatistics
+from silver.domain.stats.rows import Reader
+from silver.domain.uow import AbstractUnitOfWork
+from silver.domain.users import User
+from silver.infra.config import Settings
+from silver.infra.keys import KeyMaterial, add_master_key
+from silver.infra.transport import OutboxTransport, Transport
+from silver.services import (
+    audit,
+    auth,
+    case_view,
+    countries,
+    decisions,
+    dissemination,
+    ftm_cases,
+    intake,
+    keys,
+    outbox,
+    outcomes,
+    reference,
+    retention,
+    screening,
+    stats,
+    tracing,
+)
+from silver.services.case_store import utcnow
+
+UowFactory = Callable[[], AbstractUnitOfWork]
+Enqueue = Callable[[list[str]], None]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the services need from the outside world, built once by the bootstrap."""
+
+    settings: Settings
+    uow: UowFactory
+    keys: Callable[[], KeyMaterial]
+    enqueue_notices: Enqueue
+    transport: Callable[[], Transport]
+    stats_reader: Reader
+    audit_chain: Callable[[], AuditChain] | None = None
+    audit_witness: AuditWitness | None = None
+    login_throttle: LoginThrottle | None = None
+
+
+class Cases:
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def create(self, body: dict[str, Any], user: User) -> Case:
+        return intake.create_case(body, user, self._ctx.uow(), self._ctx.keys())
+
+    def get(self, case_id: str, user: User, purpose: str = "view") -> Case:
+        return intake.get_case(case_id, user, self._ctx.uow(), self._ctx.keys(), purpose)
+
+    def find(
+        self, user: User, status: str | None, page: int, page_size: int
+    ) -> tuple[list[Case], int]:
+        """A page of the cases `user` may see, newest first, with the total."""
+        return intake.list_cases(user, status, page, page_size, self._ctx.uow(), self._ctx.keys())
+
+    def update(self, case_id: str, patch: dict[str, Any], version: int | None, user: User) -> Case:
+        """Correct a draft or returned case against the version the caseworker read."""
+        return intake.update_case(case_id, patch, version, user, self._ctx.uow(), self._ctx.keys())
+
+    def submit(self, case_id: str, version: int | None, user: User) -> Case:
+        """Submit for screening; the screening runs and is stored in the same transaction."""
+        settings = self._ctx.settings
+        keys = self._ctx.keys()
+        return intake.submit_case(
+            case_id,
+            version,
+            user,
+            self._ctx.uow(),
+            keys,
+            on_submitted=screening.screen_on_submit(
+                settings.quota, settings.penalty_threshold_years, keys
+            ),
+        )
+
+    def seal_clear_screenings(self) -> int:
+        """Seal every screening result an older version stored in the clear."""
+        total = 0
+        while done := screening.seal_clear_results(self._ctx.uow(), self._ctx.keys):
+            total += done
+        return total
+
+    def close(self, case_id: str, user: User) -> Case:
+        return intake.close_case(case_id, user, self._ctx.uow(), self._ctx.keys())
+
+    def links(self, case_id: str, user: User) -> list[dict[str, Any]]:
+        return intake.case_links(case_id, user, self._ctx.uow(), self._ctx.keys())
+
+    def graph(self, case_id: str, user: User) -> dict[str, list[dict[str, Any]]]:
+        return intake.case_graph(case_id, user, self._ctx.uow(), self._ctx.keys())
+
+    def view(self, case_id: str, user: User, purpose: str) -> case_view.CaseView:
+        """Everything a case page shows, in one read."""
+        settings = self._ctx.settings
+        return case_view.case_view(
+            case_id,
+            user,
+            self._ctx.uow(),
+            self._ctx.keys(),
+            settings.quota,
+            settings.penalty_threshold_years,
+            purpose,
+        )
+
+    def export_ftm(self, case_id: str, user: User, purpose: str) -> list[dict[str, Any]]:
+        """The case as FollowTheMoney entities (an audited read)."""
+        return ftm_cases.export_case(case_id, user, self._ctx.uow(), self._ctx.keys(), purpose)
+
+    def import_ftm(self, payload: dict[str, Any], user: User) -> Case:
+        """A draft case from its fields and FollowTheMoney entities, validated as any case."""
+        return ftm_cases.import_case(payload, user, self._ctx.uow(), self._ctx.keys())
+
+    def matches(self, case_id: str, user: User, purpose: str) -> list[dict[str, Any]]:
+        """Reference entities and other cases that share a matching key with the case."""
+        return tracing.matches(case_id, user, self._ctx.uow(), self._ctx.keys(), purpose)
+
+    def trace(
+        self, case_id: str, start: str, direction: str, depth: int, user: User, purpose: str
+    ) -> dict[str, Any]:
+        """Where ownership and control lead from a subject or asset (down or up)."""
+        return tracing.trace(
+            case_id, start, direction, depth, user, self._ctx.uow(), self._ctx.keys(), purpose
+        )
+
+    def screening(self, case_id: str, user: User) -> dict[str, Any]:
+        settings = self._ctx.settings
+        return screening.screening_of(
+            case_id,
+            user,
+            self._ctx.uow(),
+            self._ctx.keys(),
+            settings.quota,
+            settings.penalty_threshold_years,
+        )
+
+
+class Decisions:
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def decide(
+        self, case_id: str, request: DecisionRequest, version: int | None, user: User
+    ) -> dict[str, Any]:
+        settings = self._ctx.settings
+        return decisions.decide(
+            case_id,
+            request,
+            version,
+            user,
+            self._ctx.uow(),
+            self._ctx.keys(),
+            settings.quota,
+            settings.penalty_threshold_years,
+            enqueue=self._ctx.enqueue_notices,
+        )
+
+    def of(self, case_id: str, user: User) -> list[dict[str, Any]]:
+        return decisions.decisions_of(case_id, user, self._ctx.uow(), self._ctx.keys())
+
+    def queue(self, user: User, page: int, page_size: int) -> tuple[list[dict[str, Any]], int]:
+        return decisions.queue(user, page, page_size, self._ctx.uow())
+
+
+class Disseminations:
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def of(self, case_id: str, user: User) -> list[dict[str, Any]]:
+        return dissemination.disseminations_of(case_id, user, self._ctx.uow())
+
+    def retry(self, case_id: str, recipient: str, user: User) -> dict[str, Any]:
+        return dissemination.retry(
+            case_id, recipient, user, self._ctx.uow(), self._ctx.enqueue_notices
+        )
+
+    def overdue(self, user: User) -> list[dict[str, Any]]:
+        return dissemination.overdue(user, self._ctx.uow())
+
+    def deliver(self, notice_id: str) -> str:
+        """One delivery attempt of a Notice (the worker's job)."""
+        delivery = dissemination.Delivery(
+            self._ctx.settings, self._ctx.keys(), self._ctx.transport()
+        )
+        return dissemination.deliver(notice_id, self._ctx.uow, delivery)
+
+    def mark_overdue(self) -> int:
+        return dissemination.mark_overdue(self._ctx.uow())
+
+    def queued(self, idle_for: timedelta | None = None) -> list[str]:
+        return dissemination.queued_notices(self._ctx.uow(), idle_for)
+
+
+class Outcomes:
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def record(self, case_id: str, body: dict[str, Any], user: User) -> dict[str, Any]:
+        return outcomes.record_outcome(case_id, body, user, self._ctx.uow(), self._ctx.keys())
+
+    def of(self, case_id: str, user: User) -> list[dict[str, Any]]:
+        return outcomes.outcomes_of(case_id, user, self._ctx.uow(), self._ctx.keys())
+
+
+class Countries:
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def all(self, participant: bool | None = None) -> list[dict[str, Any]]:
+        return countries.list_countries(self._ctx.uow(), participant)
+
+    def get(self, code: str) -> dict[str, Any]:
+        return countries.get_country(code, self._ctx.uow())
+
+    def history(self, code: str) -> list[dict[str, Any]]:
+        return countries.profile_history(code, self._ctx.uow())
+
+    def update(
+        self, code: str, changes: dict[str, Any], version: int | None, user: User
+    ) -> dict[str, Any]:
+        """A screener's (or admin's) review of a profile, against the version they read."""
+        return countries.update_profile(code, changes, version, user, self._ctx.uow(), utcnow())
+
+    def seed(self) -> int:
+        return countries.seed_countries(self._ctx.uow())
+
+
+class Users:
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def create(
+        self, username: str, role: str, agency: str | None, password: str, actor: str = "cli"
+    ) -> User:
+        return auth.create_user(username, role, agency, password, self._ctx.uow(), actor)
+
+    def all(self, actor: User) -> list[User]:
+        return auth.list_users(actor, self._ctx.uow())
+
+    def issue_token(
+        self, username: str, password: str, client: str | None = None
+    ) -> auth.IssuedToken:
+        """A token for a correct password; `client` (the caller's address) is audited."""
+        settings = self._ctx.settings
+        if self._ctx.login_throttle is None:
+            raise ConfigError("no login throttle is configured")
+        return auth.issue_token(
+            username,
+            password,
+            self._ctx.uow(),
+            throttle=self._ctx.login_throttle,
+            ttl_seconds=settings.token_ttl_seconds,
+            lockout_threshold=settings.lockout_threshold,
+            lockout_seconds=settings.lockout_seconds,
+            client=client,
+        )
+
+    def authenticate(self, token: str) -> User:
+        return auth.authenticate(token, self._ctx.uow())
+
+    def revoke(self, token: str, actor: User) -> None:
+        auth.revoke(token, actor, self._ctx.uow())
+
+
+class Audit:
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def trail(
+        self, user: User, case: str | None, page: int, page_size: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        return audit.trail(user, case, page, page_size, self._ctx.uow())
+
+    def refused(
+        self,
+        actor: str,
+        request: str,
+        status: int,
+        reason: str,
+        client: str | None,
+        case_id: str | None = None,
+    ) -> None:
+        """Record a refused request (403, 404, or 401 for an invalid token)."""
+        audit.record_refusal(
+            self._ctx.uow(), actor, request, status, reason, client, case_id, utcnow()
+        )
+
+    def verify(self) -> ChainReport:
+        """The whole chain, against the witness file and the head node (both read first: see
+        AuditChain.verify)."""
+        if self._ctx.audit_chain is None:
+            raise ConfigError("no audit key is configured")
+        chain, witness = self._ctx.audit_chain(), self._ctx.audit_witness
+        with self._ctx.uow() as uow:
+            head = uow.audit.head()
+            witnessed = witness.witnessed() if witness is not None else None
+            return chain.verify(
+                uow.audit.iterate_all(),
+                witnessed=witnessed,
+                head=head,
+                witness_name=witness.name if witness is not None else "the witness file",
+            )
+
+
+class Retention:
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    @property
+    def policy(self) -> retention.RetentionPolicy:
+        settings = self._ctx.settings
+        return retention.RetentionPolicy(settings.retention_days, settings.pilot_end)
+
+    def due(self, now: datetime) -> list[PurgeRow]:
+        return retention.due_cases(self._ctx.uow(), self.policy, now)
+
+    def purge(self, case_id: str, now: datetime) -> str:
+        return retention.purge_case(
+            case_id, self._ctx.uow(), self.policy, now, outbox=self.outbox_files()
+        )
+
+    def outbox_files(self) -> OutboxTransport:
+        return OutboxTransport(self._ctx.settings.outbox_dir)
+
+    def prune_outbox(self, older_than: timedelta, now: datetime) -> outbox.PruneReport:
+        """Delete delivered messages older than `older_than` (and any of erased cases)."""
+        return outbox.prune(self.outbox_files(), self._ctx.uow, older_than, now)
+
+
+class Stats:
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def pilot(
+        self, period_from: date | None, period_to: date | None, audience: str
+    ) -> PilotStatistics:
+        settings = self._ctx.settings
+        return stats.pilot_statistics(
+            self._ctx.stats_reader,
+            period_from=period_from,
+            period_to=period_to,
+            audience=audience,
+            quota_limit=settings.quota,
+            suppress_below=settings.suppress_below,
+        )
+
+
+class Keys:
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def rotate(self) -> tuple[str, int]:
+        """Make a new master key current (development: added to var/keys; production: the
+        operator put it first in SILVER_MASTER_KEY) and re-wrap every case's data key.
+        Returns the current key id and how many data keys moved."""
+        material = self._ctx.keys()
+        ring = material.master
+        if not material.master_from_env:
+            ring = add_master_key(self._ctx.settings, ring)
+        return ring.current_id, keys.rewrap_all(self._ctx.uow(), ring)
+
+
+class Reference:
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def datasets(self) -> list[DatasetInfo]:
+        """The reference datasets loaded, with their size and time of import."""
+        return reference.list_datasets(self._ctx.uow())
+
+
+class Services:
+    """Every service, bound to the one context the bootstrap made."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.context = ctx
+        self.cases = Cases(ctx)
+        self.decisions = Decisions(ctx)
+        self.disseminations = Disseminations(ctx)
+        self.outcomes = Outcomes(ctx)
+        self.countries = Countries(ctx)
+        self.users = Users(ctx)
+        self.audit = Audit(ctx)
+        self.retention = Retention(ctx)
+        self.stats = Stats(ctx)
+        self.reference = Reference(ctx)
+        self.master_keys = Keys(ctx)
+
+    @property
+    def settings(self) -> Settings:
+        return self.context.settings
+
+    @property
+    def keys(self) -> KeyMaterial:
+        return self.context.keys()
+
+    def uow(self) -> AbstractUnitOfWork:
+        return self.context.uow()
