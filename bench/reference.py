@@ -57,7 +57,7 @@ from silver.domain.blind_index import blind_index
 from silver.domain.reference import PROPERTY_LINKS, link_type, share_of
 from silver.infra.config import load_settings
 from silver.infra.keys import load_keys
-from silver.services import demo
+from tests.support import identifiers as demo
 
 DATASET = "bench-icij"
 BARE = "bench-icij-bare"
