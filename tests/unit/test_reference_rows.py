@@ -150,7 +150,7 @@ def case_indexes(body: dict[str, Any]) -> set[tuple[str, str]]:
 def ref_indexes(raw: bytes) -> set[tuple[str, str]]:
     entity, _ = ftm_reference.read(raw, KEY)
     assert entity is not None
-    return {(i.kind, i.index) for i in entity.identifiers}
+    return {(i.kind, i.blind_index) for i in entity.identifiers}
 
 
 def test_identifiers_are_keyed_exactly_as_a_cases() -> None:
