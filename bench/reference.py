@@ -17,8 +17,9 @@ SILVER_LOCAL_NEO4J_PORT, or NEO4J_URI), in one run:
   peak RSS of it and its parsing workers together sampled from /proc (and from wait4());
 * bare: the same file read with orjson (as the import reads it) and the same nodes,
   relationships and identifiers MERGEd with the same statements (graph/repositories/
-  reference.py), keys, constraints and batch size, one write transaction per batch, no
-  validation, no normalisation, in this process.
+  reference.py), keys, constraints and batch size, one write transaction per batch, the same
+  matching keys (silver.domain.reference.identifiers_of) but no FtM validation or cleaning, in
+  this process.
 
 It prints entities/s of both, their ratio (target: the import at least 0.7 of the bare loop)
 and the import's peak RSS (target: under 500 MB), and checks that both wrote the same graph.
@@ -49,13 +50,14 @@ if str(ROOT) not in sys.path:
 
 import neo4j
 import orjson
+from followthemoney import model
 
 from graph.driver import make_driver
 from graph.repositories.reference import WRITE_ENTITIES, WRITE_LINKS, WRITE_PROPERTY_LINKS
 from graph.schema import init_schema
-from silver.domain.blind_index import blind_index
-from silver.domain.reference import PROPERTY_LINKS, link_type, share_of
+from silver.domain.reference import PROPERTY_LINKS, identifiers_of, link_type, share_of
 from silver.infra.config import load_settings
+from silver.infra.ftm import identifying_views
 from silver.infra.keys import load_keys
 from tests.support import identifiers as demo
 
@@ -188,7 +190,6 @@ def shape(path: Path) -> dict[str, int]:
 
 # --- the bare loop ------------------------------------------------------------------------
 
-IDENTIFYING = {"iban": "iban", "imoNumber": "imo", "leiCode": "lei", "passportNumber": "passport"}
 QNAMES = {"addressEntity": "Thing:addressEntity"}
 
 
@@ -217,11 +218,10 @@ def bare_rows(
             "properties": _dumps(props),
         }
         return None, [(link_type(schema, props), True, row)]
-    identifiers = [
-        {"kind": kind, "index": blind_index(key, kind, props[prop][0])}
-        for prop, kind in IDENTIFYING.items()
-        if prop in props
-    ]
+    # The same matching keys as the import's (identifiers, names with birth dates or
+    # jurisdictions), from the published values as they are: no FtM validation or cleaning.
+    views = identifying_views(model.get(schema), props)  # type: ignore[arg-type]
+    identifiers = [{"kind": i.kind, "index": i.blind_index} for i in identifiers_of(views, key)]
     node = {
         "id": data["id"],
         "schema": schema,
