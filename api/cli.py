@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -92,6 +93,19 @@ def keys_rotate() -> None:
     click.echo(f"master key {current} is current; re-wrapped {rewrapped} data keys")
 
 
+@keys_cli.command("rotate-signing")
+def keys_rotate_signing() -> None:
+    """Make a new signing key current (development: var/keys); the key it replaces stays in
+    the JWK set (GET /api/v1/signing-keys.jwks), so messages signed before still verify."""
+    try:
+        new, retired = services().signing_keys.rotate()
+    except SilverError as exc:
+        _fail(exc)
+        return
+    click.echo(f"signing key {new} is current; {retired} is retired and still published")
+    click.echo("restart the web processes and the worker if they run (make stop && make run)")
+
+
 demo_cli = AppGroup("demo", help="The fictional demo data set.")
 
 
@@ -139,21 +153,52 @@ messages_cli = AppGroup("messages", help="Signed messages (the outbox, or what a
     "--public-key",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The sender's public key in PEM (GET /api/v1/signing-key); default: this "
-    "installation's own key.",
+    "installation's own keys.",
+)
+@click.option(
+    "--jwks",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The sender's JWK set (GET /api/v1/signing-keys.jwks), for .jws files.",
 )
 def messages_verify(
-    files: tuple[Path, ...], signature: Path | None, public_key: Path | None
+    files: tuple[Path, ...],
+    signature: Path | None,
+    public_key: Path | None,
+    jwks: Path | None,
 ) -> None:
-    """Check the Ed25519 signature of each message FILE over its exact bytes."""
-    from silver.services.messages import verify_file
+    """Check each FILE: a message (.json) by its Ed25519 signature (.sig) over its exact bytes,
+    or a detached JWS (.jws) against the message beside it, by the key its header names."""
+    from silver.infra import jose
+    from silver.services.messages import verify_file, verify_jws_file
 
     if signature is not None and len(files) > 1:
         click.echo("error: --signature goes with exactly one message file", err=True)
         sys.exit(2)
-    pem = public_key.read_text() if public_key else services().keys.signing.public_pem()
+    if public_key is not None and jwks is not None:
+        click.echo("error: give --public-key or --jwks, not both", err=True)
+        sys.exit(2)
+    own = services().signing_keys.current()
+    pem = public_key.read_text() if public_key else own.current.public_pem()
+    try:
+        if jwks is not None:
+            keys = jose.keys_of_jwk_set(json.loads(jwks.read_text()))
+        elif public_key is not None:
+            keys = jose.keys_by_id([pem])
+        else:
+            keys = jose.keys_by_id(own.public_pems())
+    except (SilverError, ValueError) as exc:
+        click.echo(f"error: the keys cannot be read: {exc}", err=True)
+        sys.exit(2)
     failed = 0
     for path in files:
-        report = verify_file(path, pem, signature)
+        if path.suffix == ".jws":
+            report = verify_jws_file(path, keys)
+        elif jwks is not None:
+            click.echo(f"FAILED {path}: --jwks checks .jws files; give the .jws", err=True)
+            failed += 1
+            continue
+        else:
+            report = verify_file(path, pem, signature)
         if report.ok:
             click.echo(
                 f"OK {path}: message {report.message_id} to {report.recipient}, "

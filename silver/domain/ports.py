@@ -185,6 +185,7 @@ class NoticeRow(TypedDict):
     message: NotRequired[str | None]
     signature: NotRequired[str | None]
     key_id: NotRequired[str | None]
+    jws: NotRequired[str | None]
     categories: NotRequired[list[str]]
     last_error: NotRequired[str | None]
     last_attempt_at: NotRequired[datetime | None]

@@ -52,6 +52,7 @@ class Settings:
     max_body_bytes: int = 1024 * 1024
     secret_key: str | None = None
     cookie_secure: str = "auto"
+    signing_keys_old: str | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -198,4 +199,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         queue_name=_queue_name(env),
         secret_key=_opt(env, "SILVER_SECRET_KEY"),
         cookie_secure=_choice(env, "SILVER_COOKIE_SECURE", "auto", ("auto", "true", "false")),
+        signing_keys_old=_opt(env, "SILVER_SIGNING_KEYS_OLD"),
     )

@@ -7,6 +7,11 @@ retrying the same bytes cannot help).
 
 Both are idempotent on the message id: the outbox keeps one pair of files per id, and the
 gateway receives the id as `Idempotency-Key`.
+
+Beside the contract's signature, a message may carry a JWS with its payload detached (RFC 7515
+appendix F, see silver/infra/jose.py): the outbox writes it as `<message_id>.jws`, the gateway
+receives it in a header of its own, `X-Silver-JWS`; the contract's files and headers stay as
+they are.
 """
 
 from __future__ import annotations
@@ -46,7 +51,14 @@ class Transport(ABC):
     """Delivers one signed message; returns a short receipt."""
 
     @abstractmethod
-    def send(self, message_id: str, data: bytes, signature_b64: str, key_id: str) -> str: ...
+    def send(
+        self,
+        message_id: str,
+        data: bytes,
+        signature_b64: str,
+        key_id: str,
+        jws: str | None = None,
+    ) -> str: ...
 
 
 def _check_message_id(message_id: str) -> None:
@@ -83,10 +95,12 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 class OutboxTransport(Transport):
-    """Writes `<message_id>.json` (the exact bytes) and `<message_id>.sig` (base64 text).
+    """Writes `<message_id>.json` (the exact bytes), `<message_id>.sig` (base64 text) and, when
+    given, `<message_id>.jws` (the detached JWS, one line).
 
-    The signature is written first and the message last, so a `.json` that exists always has
-    its `.sig`; a send cut off in between leaves only a `.sig`, which the retry completes.
+    The signatures are written first and the message last, so a `.json` that exists always has
+    its `.sig`; a send cut off in between leaves only signatures, which the retry completes (a
+    message delivered before JWS existed gets its `.jws` when it is sent again).
     Sending an id again with the same bytes changes nothing; with other bytes it is refused
     (PermanentError), because the pair already delivered must not be replaced. The key id is
     not written: the signing-key endpoint publishes it. Files are 0600 in a 0700 directory.
@@ -95,16 +109,28 @@ class OutboxTransport(Transport):
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
 
-    def send(self, message_id: str, data: bytes, signature_b64: str, key_id: str) -> str:
+    def send(
+        self,
+        message_id: str,
+        data: bytes,
+        signature_b64: str,
+        key_id: str,
+        jws: str | None = None,
+    ) -> str:
         _check_message_id(message_id)
         self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         message_path = self.directory / f"{message_id}.json"
         signature_path = self.directory / f"{message_id}.sig"
+        jws_path = self.directory / f"{message_id}.jws"
         if message_path.exists():
             if message_path.read_bytes() != data:
                 raise PermanentError(f"message {message_id} is in the outbox with other content")
+            if jws and not jws_path.exists():
+                _write_atomically(jws_path, jws.encode("ascii"))
             return str(message_path)
         _write_atomically(signature_path, signature_b64.encode("ascii"))
+        if jws:
+            _write_atomically(jws_path, jws.encode("ascii"))
         _write_atomically(message_path, data)
         return str(message_path)
 
@@ -177,7 +203,14 @@ class HttpTransport(Transport):
         finally:
             connection.close()
 
-    def send(self, message_id: str, data: bytes, signature_b64: str, key_id: str) -> str:
+    def send(
+        self,
+        message_id: str,
+        data: bytes,
+        signature_b64: str,
+        key_id: str,
+        jws: str | None = None,
+    ) -> str:
         _check_message_id(message_id)
         headers = {
             "Content-Type": "application/json",
@@ -186,6 +219,8 @@ class HttpTransport(Transport):
             "X-Silver-Key-Id": key_id,
             "X-Silver-Signature": signature_b64,
         }
+        if jws:
+            headers["X-Silver-JWS"] = jws
         status, body = self._post(headers, data)
         if 200 <= status < 300:
             return _receipt(status, body)

@@ -104,9 +104,9 @@ def deliver(notice_id: str, uow_factory: UowFactory, delivery: Delivery) -> str:
     prepared = _prepare(notice_id, uow_factory(), delivery)
     if prepared is None:
         return "skipped"
-    notice, data, signature, key_id = prepared
+    notice, data, signature, key_id, jws = prepared
     try:
-        receipt = delivery.transport.send(notice["message_id"], data, signature, key_id)
+        receipt = delivery.transport.send(notice["message_id"], data, signature, key_id, jws)
     except PermanentError as err:
         _fail(notice_id, uow_factory(), err.reason, permanent=True)
         return "failed"
@@ -128,7 +128,7 @@ def deliver(notice_id: str, uow_factory: UowFactory, delivery: Delivery) -> str:
 
 def _prepare(
     notice_id: str, uow: AbstractUnitOfWork, delivery: Delivery
-) -> tuple[dict[str, Any], bytes, str, str] | None:
+) -> tuple[dict[str, Any], bytes, str, str, str] | None:
     now = utcnow()
     keys = delivery.keys
     with uow:
@@ -162,9 +162,14 @@ def _prepare(
                 categories=messages.categories_of(payload),
                 message_created_at=now,
             )
+        # The JWS is made with the message and kept with it, so a retry sends the same one; a
+        # message stored before JWS existed gets one by the current key (its `kid` says which).
+        jws = notice.get("jws") or messages.sign_jws(keys.signing, data)
+        if not notice.get("jws"):
+            changes["jws"] = jws
         uow.disseminations.update(notice_id, changes)
         uow.commit()
-    return {**notice, **changes}, data, signature, key_id
+    return {**notice, **changes}, data, signature, key_id, jws
 
 
 def _note_error(notice_id: str, uow: AbstractUnitOfWork, error: str) -> None:

@@ -22,6 +22,8 @@ from silver.domain.stats.export import PilotStatistics
 from silver.domain.stats.rows import Reader
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import User
+from silver.infra import jose
+from silver.infra import keys as key_store
 from silver.infra.config import Settings
 from silver.infra.keys import KeyMaterial, add_master_key
 from silver.infra.transport import Transport
@@ -308,6 +310,30 @@ class Keys:
         return ring.current_id, keys.rewrap_all(self._ctx.uow(), ring)
 
 
+class SigningKeys:
+    """The keys that sign outgoing messages: the current one, the retired ones that still
+    verify, their JWK set, and rotation. Read afresh on each call (a few small files or the
+    settings), so a rotation by the CLI shows in the JWK set of a running web process at once:
+    the worker signs with the new key from its next job on."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def current(self) -> key_store.SigningKeys:
+        return key_store.load_signing_keys(self._ctx.settings)
+
+    def jwks(self) -> dict[str, list[dict[str, str]]]:
+        """The public JWK set (RFC 7517) of every key that verifies a message, current first."""
+        return jose.jwk_set(self.current().public_pems())
+
+    def rotate(self) -> tuple[str, str]:
+        """Development: a new signing key; the one it replaces stays published. Returns (the
+        new key id, the retired key id). With SILVER_SIGNING_KEY set a CryptoError says what
+        to set instead."""
+        new, retired = key_store.rotate_signing_key(self._ctx.settings)
+        return new.key_id, retired.key_id
+
+
 class Services:
     """Every service, bound to the one context the bootstrap made."""
 
@@ -323,6 +349,7 @@ class Services:
         self.retention = Retention(ctx)
         self.stats = Stats(ctx)
         self.master_keys = Keys(ctx)
+        self.signing_keys = SigningKeys(ctx)
 
     @property
     def settings(self) -> Settings:
