@@ -8,23 +8,25 @@ import time.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 
 from flask import Flask
 
 from api.app import init_api
 from api.cli import register_cli
+from api.observability import init_observability
 from silver.bootstrap import bootstrap
 from silver.infra.config import Settings
+from silver.infra.logs import configure_logging
 from web import init_web
 
 
 def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
+    configure_logging()
     silver = bootstrap(config)
     app = Flask(__name__)
-    logging.basicConfig(level=logging.INFO)
     app.extensions["silver"] = silver
+    init_observability(app)
     init_api(app, silver.settings)
     init_web(app, silver.settings)
     register_cli(app)

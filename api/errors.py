@@ -11,6 +11,7 @@ import redis.exceptions
 from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException
 
+from api.observability import current_request_id
 from silver.domain.errors import (
     ConfigError,
     Conflict,
@@ -56,6 +57,10 @@ def status_of(exc: SilverError) -> tuple[int, str]:
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    request_id = current_request_id()
+    if request_id:
+        # The id of this request in the logs: what to quote when asking why it failed.
+        body["request_id"] = request_id
     return Response(json.dumps(body), status=status, mimetype=PROBLEM)
 
 

@@ -281,6 +281,7 @@ NL: dict[str, str] = {
         "Risico per land: vink de ontvangers van een diffusion aan en bevestig de "
         "doorgiftegrond van derde landen"
     ),
+    "Reference for the helpdesk": "Kenmerk voor de helpdesk",
     "Role": "Rol",
     "Rule": "Regel",
     "Save": "Opslaan",

@@ -53,6 +53,8 @@ class Settings:
     secret_key: str | None = None
     cookie_secure: str = "auto"
     signing_keys_old: str | None = None
+    metrics_token: str | None = field(default=None, repr=False)
+    due_soon_days: int = 7
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -129,6 +131,13 @@ def _queue_name(env: Mapping[str, str]) -> str:
     return value
 
 
+def _metrics_token(env: Mapping[str, str]) -> str | None:
+    value = _opt(env, "SILVER_METRICS_TOKEN")
+    if value is not None and len(value.strip()) < 32:
+        raise ConfigError("SILVER_METRICS_TOKEN must be at least 32 characters (a random token)")
+    return value.strip() if value else None
+
+
 def _opt(env: Mapping[str, str], name: str) -> str | None:
     value = env.get(name)
     return value if value and value.strip() else None
@@ -200,4 +209,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         secret_key=_opt(env, "SILVER_SECRET_KEY"),
         cookie_secure=_choice(env, "SILVER_COOKIE_SECURE", "auto", ("auto", "true", "false")),
         signing_keys_old=_opt(env, "SILVER_SIGNING_KEYS_OLD"),
+        metrics_token=_metrics_token(env),
+        due_soon_days=_int(env, "SILVER_DUE_SOON_DAYS", 7, 1),
     )

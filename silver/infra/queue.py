@@ -14,6 +14,12 @@ from datetime import timedelta
 
 import redis
 from rq import Queue, Retry
+from rq.registry import (
+    DeferredJobRegistry,
+    FailedJobRegistry,
+    ScheduledJobRegistry,
+    StartedJobRegistry,
+)
 
 from silver.infra.config import Settings
 
@@ -67,3 +73,17 @@ def schedule_overdue(connection: redis.Redis, settings: Settings, delay: timedel
     Queue(settings.queue_name, connection=connection).enqueue_in(
         delay, MARK_OVERDUE, job_id=OVERDUE_JOB_ID, result_ttl=3600
     )
+
+
+def job_counts(connection: redis.Redis, settings: Settings) -> dict[str, int]:
+    """How many jobs the queue holds in each state (for the metrics): queued, started,
+    scheduled (retries waiting for their back-off, the overdue check), deferred, and failed
+    (kept 30 days in rq's failed registry)."""
+    queue = Queue(settings.queue_name, connection=connection)
+    return {
+        "queued": queue.count,
+        "started": StartedJobRegistry(queue=queue).count,
+        "scheduled": ScheduledJobRegistry(queue=queue).count,  # type: ignore[no-untyped-call]
+        "deferred": DeferredJobRegistry(queue=queue).count,
+        "failed": FailedJobRegistry(queue=queue).count,
+    }

@@ -169,6 +169,14 @@ class Disseminations:
     def overdue(self, user: User) -> list[dict[str, Any]]:
         return dissemination.overdue(user, self._ctx.uow())
 
+    def due(self, user: User, within_days: int | None = None) -> dict[str, Any]:
+        """Answers overdue or due within `within_days` (default SILVER_DUE_SOON_DAYS)."""
+        days = self._ctx.settings.due_soon_days if within_days is None else within_days
+        return dissemination.answers_due(user, self._ctx.uow(), days)
+
+    def count_overdue(self) -> int:
+        return dissemination.count_overdue(self._ctx.uow())
+
     def deliver(self, notice_id: str) -> str:
         """One delivery attempt of a Notice (the worker's job)."""
         delivery = dissemination.Delivery(
