@@ -52,6 +52,7 @@ def _register_blueprints(api: Api) -> None:
     from api.health import blp as health_blp
     from api.screening.routes import blp as screening_blp
     from api.stats.routes import blp as stats_blp
+    from api.users.routes import blp as users_blp
 
     blueprints: list[Any] = [
         health_blp,
@@ -62,6 +63,7 @@ def _register_blueprints(api: Api) -> None:
         stats_blp,
         dissemination_blp,
         audit_blp,
+        users_blp,
     ]
     for blp in blueprints:
         api.register_blueprint(blp)

@@ -18,6 +18,7 @@ from silver.domain.errors import (
     CryptoError,
     Forbidden,
     NotFound,
+    PasswordChangeRequired,
     PreconditionFailed,
     PreconditionRequired,
     SilverError,
@@ -33,6 +34,7 @@ PROBLEM = "application/problem+json"
 
 # The HTTP status and title of each domain error (the most specific class listed wins).
 STATUSES: tuple[tuple[type[SilverError], int, str], ...] = (
+    (PasswordChangeRequired, 403, "Password change required"),
     (ValidationFailed, 422, "Validation failed"),
     (Unauthenticated, 401, "Unauthorized"),
     (Forbidden, 403, "Forbidden"),

@@ -249,6 +249,19 @@ class ProfileChangeRow(TypedDict):
     profile: str
 
 
+class UserChanges(TypedDict, total=False):
+    """What an admin (or the user, for the password) changes of a user; the repository counts
+    the user's version up with every change."""
+
+    role: str
+    agency: str | None
+    active: bool
+    password_hash: str
+    must_change_password: bool
+    failed_logins: int
+    locked_until: datetime | None
+
+
 # --- repositories ----------------------------------------------------------------------------
 
 
@@ -259,6 +272,8 @@ class UserRepository(Protocol):
     def record_failure(self, username: str, locked_until: datetime | None) -> None: ...
     def record_success(self, username: str, now: datetime) -> None: ...
     def set_password(self, username: str, password_hash: str) -> bool: ...
+    def update(self, username: str, changes: UserChanges) -> User | None: ...
+    def revoke_tokens(self, username: str, now: datetime) -> int: ...
     def all_users(self) -> list[User]: ...
     def add_token(
         self, token_hash: str, username: str, issued_at: datetime, expires_at: datetime

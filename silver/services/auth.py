@@ -12,6 +12,7 @@ from silver.domain.audit import AuditEvent
 from silver.domain.errors import (
     Conflict,
     Forbidden,
+    PasswordChangeRequired,
     TooManyAttempts,
     Unauthenticated,
     ValidationFailed,
@@ -98,7 +99,11 @@ def issue_token(
     lockout_threshold: int,
     lockout_seconds: int,
     now: datetime | None = None,
+    changing_password: bool = False,
 ) -> IssuedToken:
+    """A token for the right password. A user whose password an admin reset gets none
+    (PasswordChangeRequired) unless the login is the first step of changing it
+    (`changing_password`, silver.services.people)."""
     now = now or utcnow()
     with uow:
         user = uow.users.lock_for_update(username)
@@ -122,6 +127,11 @@ def issue_token(
                 )
                 uow.commit()
             raise Unauthenticated("unknown username or wrong password")
+        if user.must_change_password and not changing_password:
+            raise PasswordChangeRequired(
+                "the password was reset by an admin and must be changed first: POST "
+                "/api/v1/auth/password with your username, the current password and a new one"
+            )
         token = secrets.token_urlsafe(32)
         uow.users.record_success(username, now)
         uow.users.add_token(token_hash(token), username, now, now + timedelta(seconds=ttl_seconds))

@@ -37,6 +37,7 @@ from silver.services import (
     intake,
     keys,
     outcomes,
+    people,
     retention,
     screening,
     stats,
@@ -237,7 +238,9 @@ class Users:
     def all(self, actor: User) -> list[User]:
         return auth.list_users(actor, self._ctx.uow())
 
-    def issue_token(self, username: str, password: str) -> auth.IssuedToken:
+    def issue_token(
+        self, username: str, password: str, changing_password: bool = False
+    ) -> auth.IssuedToken:
         settings = self._ctx.settings
         return auth.issue_token(
             username,
@@ -246,7 +249,29 @@ class Users:
             ttl_seconds=settings.token_ttl_seconds,
             lockout_threshold=settings.lockout_threshold,
             lockout_seconds=settings.lockout_seconds,
+            changing_password=changing_password,
         )
+
+    def change_password(self, username: str, current: str, new: str) -> auth.IssuedToken:
+        """A user's own password change (also the one forced after a reset): the current
+        password is checked as a login is (the same lockout and audit), every token of the user
+        revoked, and a fresh token returned for the new password."""
+        people.check_new_password(current, new)
+        self.issue_token(username, current, changing_password=True)
+        people.change_password(username, current, new, self._ctx.uow())
+        return self.issue_token(username, new)
+
+    def get(self, actor: User, username: str) -> User:
+        return people.get_user(actor, username, self._ctx.uow())
+
+    def update(
+        self, actor: User, username: str, changes: dict[str, Any], version: int | None
+    ) -> User:
+        """An admin's change of role, agency or `active`, against the version they read."""
+        return people.update_user(actor, username, changes, version, self._ctx.uow())
+
+    def reset_password(self, actor: User, username: str) -> people.PasswordReset:
+        return people.reset_password(actor, username, self._ctx.uow())
 
     def authenticate(self, token: str) -> User:
         return auth.authenticate(token, self._ctx.uow())
