@@ -557,4 +557,21 @@ NL: dict[str, str] = {
     "Your password was reset by an admin. Choose a new password to go on.": (
         "Uw wachtwoord is door een beheerder gereset. Kies een nieuw wachtwoord om verder te gaan."
     ),
+    # Answers due.
+    "Answers due": "Te verwachten antwoorden",
+    "By case": "Per zaak",
+    "By country": "Per land",
+    "Case": "Zaak",
+    "Due by": "Uiterlijk",
+    "Due soon": "Binnenkort",
+    "Due within (days)": "Verwacht binnen (dagen)",
+    "Every answer due": "Alle te verwachten antwoorden",
+    "First due": "Eerst verwacht",
+    "No answer is overdue or due soon.": "Geen antwoord is te laat of binnenkort verwacht.",
+    "Overdue": "Te laat",
+    "State": "Stand",
+    "due in {days} days": "verwacht over {days} dagen",
+    "{overdue} overdue, {soon} due within {days} days.": (
+        "{overdue} te laat, {soon} verwacht binnen {days} dagen."
+    ),
 }

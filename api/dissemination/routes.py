@@ -7,7 +7,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.dissemination.schemas import (
+    AnswersDueSchema,
     DisseminationSchema,
+    DueQuerySchema,
     OutcomeBodySchema,
     OutcomeSchema,
     OverdueQuerySchema,
@@ -56,6 +58,18 @@ def overdue(query: dict[str, Any]) -> Any:
     """Recipients whose answer is overdue: across the caseworker's agency's cases (a screener:
     all cases)."""
     return services().disseminations.overdue(current_user())
+
+
+@blp.route("/disseminations/due", methods=["GET"])
+@blp.doc(security=BEARER)
+@blp.arguments(DueQuerySchema, location="query")
+@blp.response(200, AnswersDueSchema)
+@requires(Role.CASEWORKER, Role.SCREENER)
+def answers_due(query: dict[str, Any]) -> Any:
+    """The answers to chase: recipients whose answer is overdue or due within `within_days`,
+    across the caseworker's agency's cases (a screener: all cases), earliest first, and the
+    same counted by country and by case."""
+    return services().disseminations.due(current_user(), query["within_days"])
 
 
 @blp.route("/signing-key", methods=["GET"])
