@@ -11,8 +11,10 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from api.extensions import services, silver
+from api.progress import terminal_progress
 from silver.domain.errors import SilverError, ValidationFailed
 from silver.domain.users import Agency, Role
+from silver.services.progress import untracked
 
 
 def _fail(exc: SilverError) -> None:
@@ -67,7 +69,7 @@ audit_cli = AppGroup("audit", help="The audit trail.")
 @audit_cli.command("verify")
 def audit_verify() -> None:
     """Check the hash chain of every audit event."""
-    report = services().audit.verify()
+    report = services().audit.verify(terminal_progress())
     if report.ok:
         click.echo(f"audit chain intact: {report.checked} events")
         return
@@ -86,7 +88,7 @@ keys_cli = AppGroup("keys", help="Encryption keys.")
 def keys_rotate() -> None:
     """Make a new master key current (development) and re-wrap every case's data key."""
     try:
-        current, rewrapped = services().master_keys.rotate()
+        current, rewrapped = services().master_keys.rotate(terminal_progress())
     except SilverError as exc:
         _fail(exc)
         return
@@ -125,7 +127,7 @@ def demo_load(password_stdin: bool) -> None:
         sys.exit(2)
     password = sys.stdin.readline().rstrip("\r\n")
     try:
-        numbers = load_demo(services(), password=password)
+        numbers = load_demo(services(), password=password, track=terminal_progress())
     except SilverError as exc:
         _fail(exc)
         return
@@ -228,13 +230,21 @@ def retention_purge(dry_run: bool) -> None:
             click.echo(f"due: {case['number']}")
         click.echo(f"{len(due)} case(s) due for erasure (dry run: nothing erased)")
         return
-    for case in due:
+    track = terminal_progress()
+    # With a bar on the terminal the per-case lines come after it, so neither garbles the other.
+    report: list[tuple[str, bool]] = []
+    for case in track(due, len(due), "erasing"):
         try:
             retention.purge(case["id"], now)
         except SilverError as exc:
-            click.echo(f"skipped {case['number']}: {exc.detail}", err=True)
-            continue
-        click.echo(f"erased {case['number']}")
+            report.append((f"skipped {case['number']}: {exc.detail}", True))
+        else:
+            report.append((f"erased {case['number']}", False))
+        if track is untracked:
+            click.echo(report[-1][0], err=report[-1][1])
+    if track is not untracked:
+        for line, is_error in report:
+            click.echo(line, err=is_error)
     click.echo(f"{len(due)} case(s) due; retention {retention.policy.days} days after closure")
 
 

@@ -43,6 +43,7 @@ from silver.services import (
     stats,
 )
 from silver.services.case_store import utcnow
+from silver.services.progress import Track, untracked
 
 UowFactory = Callable[[], AbstractUnitOfWork]
 Enqueue = Callable[[list[str]], None]
@@ -289,9 +290,10 @@ class Audit:
     ) -> tuple[list[dict[str, Any]], int]:
         return audit.trail(user, case, page, page_size, self._ctx.uow())
 
-    def verify(self) -> ChainReport:
+    def verify(self, track: Track = untracked) -> ChainReport:
         with self._ctx.uow() as uow:
-            return verify_chain(uow.audit.iterate_all())
+            _, total = uow.audit.page(None, 0, 0)
+            return verify_chain(track(uow.audit.iterate_all(), total, "audit events"))
 
 
 class Retention:
@@ -332,7 +334,7 @@ class Keys:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
 
-    def rotate(self) -> tuple[str, int]:
+    def rotate(self, track: Track = untracked) -> tuple[str, int]:
         """Make a new master key current (development: added to var/keys; production: the
         operator put it first in SILVER_MASTER_KEY) and re-wrap every case's data key.
         Returns the current key id and how many data keys moved."""
@@ -340,7 +342,7 @@ class Keys:
         ring = material.master
         if not material.master_from_env:
             ring = add_master_key(self._ctx.settings, ring)
-        return ring.current_id, keys.rewrap_all(self._ctx.uow(), ring)
+        return ring.current_id, keys.rewrap_all(self._ctx.uow(), ring, track)
 
 
 class SigningKeys:
