@@ -15,7 +15,7 @@ export PORT
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(VENV)/.deps: requirements.txt requirements-dev.txt
+$(VENV)/.deps: requirements.txt requirements-dev.txt | icu-install
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
@@ -45,6 +45,20 @@ $(NEO4J_STAMP): $(NEO4J_DIR)/pom.xml $(NEO4J_DIR)/src/main/java/silver/neo4j/Lau
 
 .PHONY: neo4j-build
 neo4j-build: $(NEO4J_STAMP) ## Build the embedded Neo4j launcher (unless NEO4J_URI is set)
+
+.PHONY: icu-install
+icu-install: ## Install what PyICU (of followthemoney) builds with, from Debian packages, when missing
+	@missing=""; \
+	if ! command -v pkg-config >/dev/null || ! pkg-config --exists icu-i18n; then missing="libicu-dev pkg-config"; fi; \
+	command -v c++ >/dev/null || missing="$$missing g++"; \
+	py=$$( [ -x $(BIN)/python ] && echo $(BIN)/python || echo $(PYTHON) ); \
+	$$py -c 'import os, sysconfig; raise SystemExit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+	  || missing="$$missing python3-dev"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing (Debian packages) to build PyICU"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 .PHONY: redis-install
 redis-install: ## Install redis-server from Debian packages when it is missing (unless REDIS_URL is set)

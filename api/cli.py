@@ -1,10 +1,15 @@
-"""The command line: `flask --app wsgi users|graph|audit|keys|demo|messages|retention ...`."""
+"""The command line: `flask --app wsgi users|graph|audit|keys|demo|messages|retention|outbox|
+reference ...`."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask
@@ -68,8 +73,15 @@ audit_cli = AppGroup("audit", help="The audit trail.")
 
 @audit_cli.command("verify")
 def audit_verify() -> None:
-    """Check the hash chain of every audit event."""
-    report = services().audit.verify(terminal_progress())
+    """Check the keyed chain of every audit event, and that no event recorded in the witness
+    file (var/audit/head) is missing or different."""
+    try:
+        report = services().audit.verify(terminal_progress())
+    except SilverError as exc:
+        _fail(exc)
+        return
+    for note in report.notes:
+        click.echo(f"note: {note}")
     if report.ok:
         click.echo(f"audit chain intact: {report.checked} events")
         return
@@ -248,7 +260,157 @@ def retention_purge(dry_run: bool) -> None:
     click.echo(f"{len(due)} case(s) due; retention {retention.policy.days} days after closure")
 
 
+outbox_cli = AppGroup("outbox", help="The signed messages in var/outbox (plaintext).")
+
+
+@outbox_cli.command("prune")
+@click.option(
+    "--older-than",
+    "days",
+    required=True,
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="Remove delivered messages sent more than DAYS days ago.",
+)
+def outbox_prune(days: int) -> None:
+    """Remove the files of messages delivered (sent or acknowledged) more than DAYS days ago,
+    and of erased cases. A message still queued or failed keeps its file: a retry sends it."""
+    from silver.services.case_store import utcnow
+
+    report = services().retention.prune_outbox(timedelta(days=days), utcnow())
+    click.echo(
+        f"removed {report.removed_delivered} delivered message(s) older than {days} day(s) "
+        f"and {report.removed_erased} of erased cases; kept {report.kept} "
+        "(queued, failed or recent)"
+        + (f"; {report.unknown} file(s) unknown to the graph left alone" if report.unknown else "")
+    )
+
+
+reference_cli = AppGroup("reference", help="Public FollowTheMoney reference data.")
+
+
+def _progress_bar(total: int | None) -> Any:
+    """A rich progress bar on standard error, or None when output is not a terminal."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TransferSpeedColumn,
+    )
+
+    console = Console(stderr=True)
+    if not (console.is_terminal and sys.stdout.isatty()):
+        return None
+    progress = Progress(
+        TextColumn("importing"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TextColumn("{task.fields[entities]:,} entities, {task.fields[rate]:,.0f}/s"),
+        TimeElapsedColumn(),
+        console=console,
+    )
+    progress.add_task("import", total=total, entities=0, rate=0.0)
+    return progress
+
+
+@reference_cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--dataset", required=True, help="The dataset's name, e.g. icij-offshore-leaks.")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(100, 100_000),
+    default=None,
+    help="Entities and links per transaction.",
+)
+def reference_import(file: str, dataset: str, batch_size: int | None) -> None:
+    """Import FILE (FtM entities, one JSON object per line; - reads standard input) as the
+    reference dataset NAME. Bad lines are reported as 'line N: reason' and skipped; exits 1
+    when any was. Importing the same file again leaves the same data."""
+    from silver.domain.reference import NotFtM
+    from silver.services import reference
+
+    svc = services()
+    stream = sys.stdin.buffer if file == "-" else open(file, "rb")  # noqa: SIM115
+    size = None if file == "-" else os.fstat(stream.fileno()).st_size or None
+    bar = _progress_bar(size)
+    started = time.monotonic()
+
+    def bad_line(number: int, reason: str) -> None:
+        if bar is not None:
+            bar.console.print(f"line {number}: {reason}", markup=False, highlight=False)
+        else:
+            click.echo(f"line {number}: {reason}", err=True)
+
+    def progress(bytes_read: int, entities: int) -> None:
+        rate = entities / max(time.monotonic() - started, 1e-9)
+        bar.update(bar.task_ids[0], completed=bytes_read, entities=entities, rate=rate)
+
+    try:
+        if bar is not None:
+            bar.start()
+        report = reference.import_reference(
+            stream,
+            dataset,
+            uow_factory=svc.uow,
+            index_key=svc.keys.index_key,
+            batch_size=batch_size or reference.BATCH_SIZE,
+            on_bad_line=bad_line,
+            on_progress=progress if bar is not None else None,
+        )
+    except NotFtM as exc:
+        click.echo(f"error: {exc.detail}", err=True)
+        sys.exit(1)
+    except SilverError as exc:
+        _fail(exc)
+        return
+    finally:
+        if bar is not None:
+            bar.stop()
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    rate = report.imported / max(time.monotonic() - started, 1e-9)
+    click.echo(
+        f"imported {report.imported} entities into {dataset} ({rate:,.0f}/s), "
+        f"skipped {report.skipped} lines; the dataset holds {report.dataset.entities} entities"
+    )
+    if report.pending:
+        click.echo(
+            f"warning: {report.pending} entities that links name never came, e.g. "
+            + ", ".join(report.pending_ids),
+            err=True,
+        )
+    sys.exit(1 if report.skipped else 0)
+
+
+@reference_cli.command("delete")
+@click.option("--dataset", required=True, help="The dataset to remove.")
+def reference_delete(dataset: str) -> None:
+    """Remove every entity and link of a reference dataset, and nothing else."""
+    from silver.services import reference
+
+    try:
+        deleted = reference.delete_dataset(dataset, uow_factory=services().uow)
+    except SilverError as exc:
+        _fail(exc)
+        return
+    click.echo(f"deleted reference dataset {dataset}: {deleted} entities")
+
+
 def register_cli(app: Flask) -> None:
-    groups = (users_cli, graph_cli, audit_cli, keys_cli, demo_cli, messages_cli, retention_cli)
+    groups = (
+        users_cli,
+        graph_cli,
+        audit_cli,
+        keys_cli,
+        demo_cli,
+        messages_cli,
+        retention_cli,
+        outbox_cli,
+        reference_cli,
+    )
     for group in groups:
         app.cli.add_command(group)

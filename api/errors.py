@@ -9,6 +9,7 @@ from typing import Any
 import neo4j.exceptions
 import redis.exceptions
 from flask import Flask, Response, json
+from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 
 from api.observability import current_request_id
@@ -109,15 +110,31 @@ def _webargs_errors(exc: HTTPException) -> dict[str, list[str]]:
     return flatten_errors(messages)
 
 
+def too_many(detail: str, retry_after: int) -> Response:
+    """The one 429 of the API: the same body and headers for a rate limit and a lockout."""
+    response = problem(429, "Too many requests", detail)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
+    from api.limits import retry_after
+    from api.refusals import record_refusal
+
+    @app.errorhandler(RateLimitExceeded)
+    def _rate_limited(exc: RateLimitExceeded) -> Response:
+        return too_many(exc.description or "Too many requests.", retry_after())
+
     @app.errorhandler(SilverError)
     def _domain(exc: SilverError) -> Response:
         status, title = status_of(exc)
         if isinstance(exc, ValidationFailed):
             return problem(status, title, exc.detail, errors=exc.errors)
-        response = problem(status, title, exc.detail)
         if isinstance(exc, TooManyAttempts):
-            response.headers["Retry-After"] = str(exc.retry_after)
+            return too_many(exc.detail, exc.retry_after)
+        if isinstance(exc, Forbidden | NotFound):
+            record_refusal(status, exc.detail)
+        response = problem(status, title, exc.detail)
         if status >= 500:
             log.error("server-side error: %s", exc.detail)
         return response

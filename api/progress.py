@@ -1,6 +1,7 @@
 """Progress bars for the long commands (`demo load`, `retention purge`, `keys rotate`,
-`audit verify`): drawn on standard error when it is a terminal, so a person sees how far the
-work got; nothing at all otherwise, so cron, CI and pipes get the same output as before."""
+`audit verify`), drawn with rich like `reference import`'s: on standard error when it is a
+terminal, so a person sees how far the work got; nothing at all otherwise, so cron, CI and pipes
+get the same output as before."""
 
 from __future__ import annotations
 
@@ -8,7 +9,15 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import TextIO, TypeVar
 
-import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from silver.services.progress import Track, untracked
 
@@ -16,21 +25,24 @@ T = TypeVar("T")
 
 
 def terminal_progress(stream: TextIO | None = None) -> Track:
-    """A Track that draws click's progress bar on `stream` (default standard error) when it is
-    a terminal, and `untracked` when it is not."""
-    out = stream if stream is not None else sys.stderr
-    if not out.isatty():
+    """A Track that draws a progress bar on `stream` (default standard error) when it is a
+    terminal, and `untracked` when it is not."""
+    console = Console(file=stream if stream is not None else sys.stderr)
+    if not console.is_terminal:
         return untracked
 
     def track(items: Iterable[T], total: int | None = None, label: str = "") -> Iterator[T]:
-        with click.progressbar(
-            items,
-            length=total,
-            label=label,
-            file=out,
-            show_pos=True,
-            show_percent=total is not None,
-        ) as bar:
-            yield from bar
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TaskProgressColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        ) as progress:
+            task = progress.add_task(label, total=total)
+            for item in items:
+                yield item
+                progress.advance(task)
 
     return track

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from flask import g, request
 
 from api.extensions import services
+from api.refusals import record_refusal
 from silver.domain.errors import Unauthenticated
 from silver.domain.users import Role, User
 from silver.services import auth
@@ -28,7 +29,12 @@ def bearer_token() -> str:
 def current_user() -> User:
     user: User | None = g.get("silver_user")
     if user is None:
-        user = services().users.authenticate(bearer_token())
+        token = bearer_token()
+        try:
+            user = services().users.authenticate(token)
+        except Unauthenticated as exc:
+            record_refusal(401, exc.detail)  # a token was sent, and it is not valid
+            raise
         g.silver_user = user
     return user
 

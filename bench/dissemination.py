@@ -163,7 +163,9 @@ def check_screening(svc: Services, case_id: str, countries: Sequence[str]) -> st
     """The stored screening of a case must let a single screener approve without any warning."""
     with svc.uow() as uow:
         row = case_store.load(uow, case_id)
-    result = json.loads(row["screening"])
+    result = screening_svc.stored_result(row, svc.keys)
+    if result is None:
+        raise SystemExit(f"case {case_id} has no stored screening of its current version")
     findings = [f"{f['rule']} ({f['severity']})" for f in result["findings"]]
     if any(f["severity"] in ("warn", "block") for f in result["findings"]):
         raise SystemExit(f"the benchmark case draws warnings or blocks: {', '.join(findings)}")
@@ -207,7 +209,9 @@ def approve_cases(
     rng: random.Random,
 ) -> tuple[list[Approved], str]:
     settings = svc.settings
-    hook = screening_svc.screen_on_submit(settings.quota, settings.penalty_threshold_years)
+    hook = screening_svc.screen_on_submit(
+        settings.quota, settings.penalty_threshold_years, svc.keys
+    )
     request = DecisionRequest(
         decision="approve",
         instrument=INSTRUMENT,
@@ -279,7 +283,7 @@ def environment(**values: str) -> Iterator[None]:
 
 
 def require_idle_queue(svc: Services) -> Queue:
-    queue = Queue(svc.settings.queue_name, connection=svc.redis)
+    queue = job_queue.queue_for(svc.redis, svc.settings)
     workers = Worker.all(queue=queue)
     if queue.count or workers:
         raise SystemExit(
@@ -295,7 +299,7 @@ def deliver_all(
 ) -> Result:
     """Enqueue every Notice and drain the queue with an in-process burst SimpleWorker."""
     queue = require_idle_queue(svc)
-    worker = SimpleWorker([queue], connection=svc.redis)
+    worker = SimpleWorker([queue], connection=svc.redis, serializer=job_queue.SERIALIZER)
     if profiler is not None:
         profiler.enable()
     cpu = time.process_time()
@@ -449,7 +453,11 @@ def check_baseline(
 
 
 def delete_jobs(svc: Services, notice_ids: Sequence[str]) -> None:
-    found = Job.fetch_many([job_queue.notice_job_id(i) for i in notice_ids], connection=svc.redis)
+    found = Job.fetch_many(
+        [job_queue.notice_job_id(i) for i in notice_ids],
+        connection=svc.redis,
+        serializer=job_queue.SERIALIZER,
+    )
     for job in found:
         if job is not None:
             job.delete()

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import neo4j
 
+from silver.domain.reference import RELATIONSHIP_TYPES
+
 CONSTRAINTS: tuple[tuple[str, str, str], ...] = (
     ("user_username", "User", "username"),
     ("token_hash", "Token", "hash"),
@@ -24,6 +26,18 @@ CONSTRAINTS: tuple[tuple[str, str, str], ...] = (
     ("notice_id", "Notice", "id"),
     ("notice_message_id", "Notice", "message_id"),
     ("outcome_id", "Outcome", "id"),
+    ("dataset_name", "Dataset", "name"),
+)
+
+# Reference data: an entity is keyed by its dataset and FtM id, and so is each interval entity
+# (Ownership, Directorship, ...) as a typed relationship (case relationships have no such key).
+REF_CONSTRAINTS: tuple[str, ...] = (
+    "CREATE CONSTRAINT ref_key IF NOT EXISTS FOR (n:Ref) REQUIRE (n.dataset, n.id) IS UNIQUE",
+    *(
+        f"CREATE CONSTRAINT ref_link_{kind.lower()} IF NOT EXISTS "
+        f"FOR ()-[r:{kind}]-() REQUIRE (r.dataset, r.id) IS UNIQUE"
+        for kind in RELATIONSHIP_TYPES
+    ),
 )
 
 INDEXES: tuple[tuple[str, str, str], ...] = (
@@ -41,6 +55,7 @@ def statements() -> list[str]:
         f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{label}) REQUIRE n.{prop} IS UNIQUE"
         for name, label, prop in CONSTRAINTS
     ]
+    out += REF_CONSTRAINTS
     out += [
         f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
         for name, label, prop in INDEXES

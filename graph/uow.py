@@ -1,7 +1,14 @@
-"""The Neo4j unit of work: one explicit transaction, repositories bound to it."""
+"""The Neo4j unit of work: one explicit transaction, repositories bound to it.
+
+Once the transaction has committed, the audit events it appended are recorded with the audit
+witness (outside Neo4j) before any other after-commit hook runs, so a request never answers
+before its events are witnessed.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from types import TracebackType
 
 import neo4j
@@ -11,15 +18,28 @@ from graph.repositories.cases import CaseRepository
 from graph.repositories.countries import CountryRepository
 from graph.repositories.dissemination import DisseminationRepository
 from graph.repositories.keyring import KeyringRepository
+from graph.repositories.reference import Neo4jReferenceRepository
 from graph.repositories.users import UserRepository
+from silver.domain.audit import AuditChain
+from silver.domain.ports import AuditWitness
 from silver.domain.uow import AbstractUnitOfWork
+
+log = logging.getLogger(__name__)
 
 
 class Neo4jUnitOfWork(AbstractUnitOfWork):
-    def __init__(self, driver: neo4j.Driver, database: str | None = None) -> None:
+    def __init__(
+        self,
+        driver: neo4j.Driver,
+        database: str | None,
+        chain: Callable[[], AuditChain],
+        witness: AuditWitness | None = None,
+    ) -> None:
         super().__init__()
         self._driver = driver
         self._database = database
+        self._chain = chain
+        self._witness = witness
         self._session: neo4j.Session | None = None
         self._tx: neo4j.Transaction | None = None
 
@@ -28,11 +48,12 @@ class Neo4jUnitOfWork(AbstractUnitOfWork):
         self._session = self._driver.session(database=self._database)
         self._tx = self._session.begin_transaction()
         self.users = UserRepository(self._tx)
-        self.audit = AuditRepository(self._tx)
+        self.audit = self._audit = AuditRepository(self._tx, self._chain)
         self.keyring = KeyringRepository(self._tx)
         self.cases = CaseRepository(self._tx)
         self.countries = CountryRepository(self._tx)
         self.disseminations = DisseminationRepository(self._tx)
+        self.reference = Neo4jReferenceRepository(self._tx)
         return self
 
     def __exit__(
@@ -52,6 +73,19 @@ class Neo4jUnitOfWork(AbstractUnitOfWork):
     def _commit(self) -> None:
         assert self._tx is not None, "unit of work used outside its `with` block"
         self._tx.commit()
+        appended, self._audit.appended = self._audit.appended, []
+        if appended and self._witness is not None:
+            try:
+                self._witness.record(appended)
+            except OSError:
+                # Committed already: the events stand. `audit verify` reports them as not
+                # witnessed yet while they are the last ones.
+                log.exception(
+                    "could not record audit events %d..%d with the witness %s",
+                    appended[0].seq,
+                    appended[-1].seq,
+                    self._witness.name,
+                )
 
     def rollback(self) -> None:
         if self._tx is not None and not self._tx.closed():

@@ -48,13 +48,17 @@ wait_for_port() {
   done
 }
 
-neo4j_password_file() {
-  local f="$VAR/keys/neo4j_password"
+# A random password generated once into var/keys/NAME (mode 0600): letters and digits only,
+# so it goes into a URL or a config line unquoted.
+password_file() {
+  local f="$VAR/keys/$1"
   if [[ ! -s "$f" ]]; then
     (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=\n' > "$f")
   fi
   printf '%s' "$f"
 }
+
+neo4j_password_file() { password_file neo4j_password; }
 
 start_neo4j() {
   if [[ -n "${NEO4J_URI:-}" ]]; then say "neo4j: NEO4J_URI is set, using $NEO4J_URI"; return; fi
@@ -67,9 +71,12 @@ start_neo4j() {
   say "neo4j: starting on 127.0.0.1:$NEO4J_LOCAL_PORT (data in $SHOWN/neo4j, log in $SHOWN/log/neo4j.out)"
   local before=0
   [[ -f "$LOG/neo4j.out" ]] && before="$(wc -l < "$LOG/neo4j.out")"
-  NEO4J_PASSWORD="$pw" nohup java -Xms256m -Xmx"${SILVER_NEO4J_HEAP:-768m}" -XX:+UseG1GC \
-    -cp "$classes:$lib/*" silver.neo4j.Launcher "$VAR/neo4j" "$LOG/neo4j" 127.0.0.1 "$NEO4J_LOCAL_PORT" \
-    >>"$LOG/neo4j.out" 2>&1 < /dev/null &
+  # Heap for queries and transactions, page cache (off-heap) for the store files: sized for
+  # ICIJ-scale reference data by default; `make test` runs with smaller ones (ops/test.sh).
+  NEO4J_PASSWORD="$pw" SILVER_NEO4J_PAGECACHE="${SILVER_NEO4J_PAGECACHE:-2g}" \
+    nohup java -Xms256m -Xmx"${SILVER_NEO4J_HEAP:-2g}" -XX:+UseG1GC \
+      -cp "$classes:$lib/*" silver.neo4j.Launcher "$VAR/neo4j" "$LOG/neo4j" 127.0.0.1 "$NEO4J_LOCAL_PORT" \
+      >>"$LOG/neo4j.out" 2>&1 < /dev/null &
   echo $! > "$RUN/neo4j.pid"
   # The launcher prints its ready line once Bolt listens and the password is set.
   local waited=0
@@ -96,10 +103,15 @@ start_redis() {
   command -v redis-server >/dev/null || die "redis-server is not installed: run 'make redis-install'"
   port_open "$REDIS_LOCAL_PORT" && die "port $REDIS_LOCAL_PORT is taken by another process; set SILVER_LOCAL_REDIS_PORT or REDIS_URL"
   mkdir -p "$VAR/redis"
-  say "redis: starting on 127.0.0.1:$REDIS_LOCAL_PORT (append-only data in $SHOWN/redis)"
-  redis-server --bind 127.0.0.1 --port "$REDIS_LOCAL_PORT" --protected-mode yes \
+  # The password (var/keys/redis_password, which the application reads too) reaches
+  # redis-server as `requirepass` on its standard input, never on its command line, where every
+  # local user could read it in the process list.
+  local pw; pw="$(cat "$(password_file redis_password)")"
+  say "redis: starting on 127.0.0.1:$REDIS_LOCAL_PORT with a password (append-only data in $SHOWN/redis)"
+  redis-server - --bind 127.0.0.1 --port "$REDIS_LOCAL_PORT" --protected-mode yes \
     --dir "$VAR/redis" --appendonly yes --appendfsync everysec \
-    --daemonize no --logfile "$LOG/redis.log" --save "" < /dev/null >/dev/null 2>&1 &
+    --daemonize no --logfile "$LOG/redis.log" --save "" \
+    <<<"requirepass $pw" >/dev/null 2>&1 &
   echo $! > "$RUN/redis.pid"
   wait_for_port redis "$REDIS_LOCAL_PORT" "$LOG/redis.log"
   say "redis: ready"

@@ -12,6 +12,9 @@ cd "$ROOT"
 export SILVER_VAR_DIR="${SILVER_VAR_DIR:-$ROOT/var/test}"
 export SILVER_LOCAL_NEO4J_PORT="${SILVER_LOCAL_NEO4J_PORT:-7697}"
 export SILVER_LOCAL_REDIS_PORT="${SILVER_LOCAL_REDIS_PORT:-6489}"
+# The tests' data is small: a small Neo4j leaves the machine to the rest.
+export SILVER_NEO4J_HEAP="${SILVER_NEO4J_HEAP:-768m}"
+export SILVER_NEO4J_PAGECACHE="${SILVER_NEO4J_PAGECACHE:-256m}"
 started=()
 for svc in neo4j redis; do
   if ! ops/services.sh status "$svc" | grep -q running; then

@@ -11,6 +11,7 @@ instead; nothing else changes.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import threading
 from collections.abc import Mapping
@@ -24,11 +25,16 @@ from graph.driver import countries_seeded, make_driver, ping
 from graph.repositories.stats import read_stats
 from graph.schema import init_schema
 from graph.uow import Neo4jUnitOfWork
+from silver.domain.audit import AuditChain
 from silver.infra import queue
+from silver.infra.audit_head import HeadFile
 from silver.infra.config import Settings, load_settings
-from silver.infra.keys import KeyMaterial, load_keys
-from silver.infra.transport import Transport, make_transport
+from silver.infra.keys import KeyMaterial, audit_key, load_keys
+from silver.infra.login_throttle import RedisLoginThrottle
+from silver.infra.transport import GatewayTLS, Transport, make_transport
 from silver.services.facade import Context, Services
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -41,6 +47,7 @@ class Silver:
     services: Services = field(init=False)
     _keys: KeyMaterial | None = field(default=None, repr=False)
     _keys_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _audit_chain: AuditChain | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.services = Services(
@@ -53,11 +60,28 @@ class Silver:
                 stats_reader=functools.partial(
                     read_stats, self.driver, self.settings.neo4j_database
                 ),
+                audit_chain=self.audit_chain,
+                audit_witness=self.audit_witness,
+                login_throttle=RedisLoginThrottle(self.redis),
             )
         )
 
     def uow(self) -> Neo4jUnitOfWork:
-        return Neo4jUnitOfWork(self.driver, self.settings.neo4j_database)
+        return Neo4jUnitOfWork(
+            self.driver, self.settings.neo4j_database, self.audit_chain, self.audit_witness
+        )
+
+    @functools.cached_property
+    def audit_witness(self) -> HeadFile:
+        return HeadFile(self.settings.audit_dir / "head")
+
+    def audit_chain(self) -> AuditChain:
+        """The chain keyed with the audit key, loaded on first use (reads of the graph need
+        no key)."""
+        with self._keys_lock:
+            if self._audit_chain is None:
+                self._audit_chain = AuditChain(audit_key(self.settings))
+            return self._audit_chain
 
     @property
     def keys(self) -> KeyMaterial:
@@ -72,13 +96,22 @@ class Silver:
     def transport(self) -> Transport:
         s = self.settings
         return make_transport(
-            s.transport, s.outbox_dir, s.gateway_url, timeout=s.gateway_timeout_seconds
+            s.transport,
+            s.outbox_dir,
+            s.gateway_url,
+            timeout=s.gateway_timeout_seconds,
+            tls=GatewayTLS(s.gateway_client_cert, s.gateway_client_key, s.gateway_ca),
         )
 
     def init_graph(self) -> tuple[int, int]:
-        """Constraints, indexes and the country seed (idempotent): (statements, seeded)."""
+        """Constraints, indexes and the country seed (idempotent): (statements, seeded).
+        Also seals any screening result an older version left in the clear."""
         statements = init_schema(self.driver, self.settings.neo4j_database)
-        return statements, self.services.countries.seed()
+        seeded = self.services.countries.seed()
+        sealed = self.services.cases.seal_clear_screenings()
+        if sealed:
+            log.info("sealed %d screening results stored in the clear", sealed)
+        return statements, seeded
 
     def health(self) -> dict[str, str]:
         """'ok' or 'down' for each dependency."""

@@ -415,8 +415,11 @@ NL: dict[str, str] = {
     "Too many requests": "Te veel pogingen",
     "Method Not Allowed": "Methode niet toegestaan",
     "unknown username or wrong password": "onbekende gebruikersnaam of onjuist wachtwoord",
-    "too many failed logins: the account is locked for a while": (
-        "te veel mislukte pogingen: het account is een tijd geblokkeerd"
+    "Too many login attempts. Try again later (see Retry-After).": (
+        "Te veel inlogpogingen. Probeer het later opnieuw."
+    ),
+    "Too many refused requests from this address. Try again later.": (
+        "Te veel geweigerde verzoeken vanaf dit adres. Probeer het later opnieuw."
     ),
     "IBAN": "IBAN",
     "Account number": "Rekeningnummer",
@@ -574,4 +577,47 @@ NL: dict[str, str] = {
     "{overdue} overdue, {soon} due within {days} days.": (
         "{overdue} te laat, {soon} verwacht binnen {days} dagen."
     ),
+    # FollowTheMoney and reference data
+    "Import (FtM)": "Importeren (FtM)",
+    "Reference data": "Referentiedata",
+    "Download as FollowTheMoney": "Downloaden als FollowTheMoney",
+    "Import a case from FollowTheMoney": "Een zaak importeren uit FollowTheMoney",
+    (
+        "Upload the subjects, assets, holdings and relations of a case as FollowTheMoney entities "
+        "(one JSON object per line, as OCCRP Aleph exports them). They are checked like a case "
+        "typed by hand; the case is created as a draft that you can complete before submitting it."
+    ): (
+        "Upload de personen, organisaties, vermogensbestanddelen, eigendomsverhoudingen en "
+        "relaties van een zaak als FollowTheMoney-entiteiten (één JSON-object per regel, zoals "
+        "OCCRP Aleph ze exporteert). Ze worden gecontroleerd als een zaak die met de hand is "
+        "ingevoerd; de zaak wordt aangemaakt als concept dat u kunt aanvullen voordat u het "
+        "indient."
+    ),
+    "FollowTheMoney file": "FollowTheMoney-bestand",
+    "At most {n} entities; a larger network belongs in the reference data.": (
+        "Hoogstens {n} entiteiten; een groter netwerk hoort in de referentiedata."
+    ),
+    "(choose later)": "(later kiezen)",
+    "Import": "Importeren",
+    "Choose a file.": "Kies een bestand.",
+    "The file is not FollowTheMoney JSON (one entity per line).": (
+        "Het bestand is geen FollowTheMoney-JSON (één entiteit per regel)."
+    ),
+    "At most {n} entities in one case.": "Hoogstens {n} entiteiten in één zaak.",
+    "Case {number} was created as a draft from {n} entities.": (
+        "Zaak {number} is als concept aangemaakt uit {n} entiteiten."
+    ),
+    (
+        "Public FollowTheMoney data (corporate registries, leaks, sanctions lists) that cases are "
+        "matched and traced against. An administrator loads a dataset with `flask --app wsgi "
+        "reference import FILE --dataset NAME`."
+    ): (
+        "Openbare FollowTheMoney-gegevens (handelsregisters, leaks, sanctielijsten) waartegen "
+        "zaken worden gematcht en getraceerd. Een beheerder laadt een dataset met `flask --app "
+        "wsgi reference import BESTAND --dataset NAAM`."
+    ),
+    "Dataset": "Dataset",
+    "Entities": "Entiteiten",
+    "Imported": "Geïmporteerd",
+    "No reference data is loaded.": "Er is geen referentiedata geladen.",
 }

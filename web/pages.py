@@ -11,14 +11,25 @@ from urllib.parse import urlsplit
 import neo4j.exceptions
 import redis.exceptions
 from flask import Response, flash, redirect, render_template, request, session, url_for
+from flask_limiter import RateLimitExceeded
 from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from api.errors import flatten_errors, status_of
-from silver.domain.errors import SilverError, Unauthenticated, ValidationFailed
+from api.limits import retry_after
+from api.refusals import record_refusal
+from silver.domain.errors import (
+    Forbidden,
+    NotFound,
+    SilverError,
+    TooManyAttempts,
+    Unauthenticated,
+    ValidationFailed,
+)
 from web.blueprint import bp
 from web.i18n import translate as _
 from web.security import add_security_headers, check_csrf
+from web.session import safe_next
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -32,6 +43,7 @@ class Problem:
     title: str
     detail: str
     errors: dict[str, list[str]] = field(default_factory=dict)
+    retry_after: int | None = None
 
 
 def attempt(call: Callable[[], T]) -> T | Problem:
@@ -44,7 +56,8 @@ def attempt(call: Callable[[], T]) -> T | Problem:
         if status >= 500 or (status in (401, 403, 404) and not _is_login()):
             raise
         errors = exc.errors if isinstance(exc, ValidationFailed) else {}
-        return Problem(status, title, exc.detail, errors)
+        retry = exc.retry_after if isinstance(exc, TooManyAttempts) else None
+        return Problem(status, title, exc.detail, errors, retry)
 
 
 def load(schema: Schema, data: Any) -> dict[str, Any]:
@@ -97,12 +110,32 @@ def _silver_error(exc: SilverError) -> Any:
         return redirect(url_for("web.login"))
     back = _same_site_referrer()
     status, title = status_of(exc)
+    if isinstance(exc, Forbidden | NotFound):
+        record_refusal(status, exc.detail)
     if request.method == "POST" and status < 500 and back and status != 400:
         flash(described(exc), "error")
         return redirect(back, 303)
     if status >= 500:
         log.error("server-side error on a page: %s", exc.detail)
     return error_page(status, _(title), described(exc))
+
+
+@bp.errorhandler(RateLimitExceeded)
+def _rate_limited(exc: RateLimitExceeded) -> Any:
+    """A rate limit: on the login page, the page with the message (the same whether the
+    username exists or not); elsewhere the error page. Both say when to come back."""
+    problem = Problem(429, _("Too many requests"), _(exc.description or "Too many requests."))
+    if request.endpoint == "web.login":
+        target = safe_next(request.values.get("next"))
+        page = render_template(
+            "web/login.html",
+            next=target,
+            username=request.form.get("username", "").strip(),
+            problem=problem,
+        )
+    else:
+        page, _status = error_page(429, problem.title, problem.detail)
+    return page, 429, {"Retry-After": str(retry_after())}
 
 
 @bp.errorhandler(HTTPException)

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from flask import g, redirect, request, session, url_for
 
 from api.extensions import services
+from api.limits import client_address
 from silver.domain.errors import Forbidden, Unauthenticated
 from silver.domain.users import Role, User
 from web.security import renew_session
@@ -49,7 +50,7 @@ def user() -> User:
 
 def log_in(username: str, password: str) -> User:
     users = services().users
-    issued = users.issue_token(username, password)
+    issued = users.issue_token(username, password, client_address())
     renew_session()
     session[_TOKEN_KEY] = issued.access_token
     g.pop("web_user", None)
@@ -60,7 +61,7 @@ def change_password(username: str, current: str, new: str) -> User:
     """Change the password (checking the current one) and go on in a new session with the
     fresh token: every earlier session of the user, this one included, has ended."""
     users = services().users
-    issued = users.change_password(username, current, new)
+    issued = users.change_password(username, current, new, client_address())
     renew_session()
     session[_TOKEN_KEY] = issued.access_token
     g.pop("web_user", None)

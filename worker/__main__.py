@@ -49,7 +49,9 @@ def main() -> None:
     # The parent's driver is not used across the fork: each work horse bootstraps its own.
     silver.driver.close()
     worker = SilverWorker(
-        [Queue(silver.settings.queue_name, connection=silver.redis)], connection=silver.redis
+        [queue.queue_for(silver.redis, silver.settings)],
+        connection=silver.redis,
+        serializer=queue.SERIALIZER,
     )
     worker.work(with_scheduler=True)
 

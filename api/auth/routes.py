@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from api.auth.schemas import MeSchema, PasswordChangeSchema, TokenRequestSchema, TokenSchema
 from api.extensions import services
+from api.limits import client_address
 from api.security import BEARER, bearer_token, current_user, requires
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Identity and tokens")
@@ -16,9 +17,13 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Identi
 @blp.response(200, TokenSchema)
 @blp.alt_response(401, description="Unknown username or wrong password")
 @blp.alt_response(403, description="The password was reset: change it first (POST /password)")
-@blp.alt_response(429, description="Locked after repeated failures; see Retry-After")
+@blp.alt_response(
+    429,
+    description="Too many failed logins from this address or for this username (the same "
+    "answer whether the username exists or not); see Retry-After",
+)
 def issue_token(body: dict[str, str]) -> dict[str, Any]:
-    issued = services().users.issue_token(body["username"], body["password"])
+    issued = services().users.issue_token(body["username"], body["password"], client_address())
     return {
         "access_token": issued.access_token,
         "token_type": "Bearer",
@@ -37,7 +42,7 @@ def change_password(body: dict[str, str]) -> dict[str, Any]:
     must be changed before the token endpoint gives a token). The current password is checked
     as a login is; every token of yours is revoked, and the answer is a fresh token."""
     issued = services().users.change_password(
-        body["username"], body["current_password"], body["new_password"]
+        body["username"], body["current_password"], body["new_password"], client_address()
     )
     return {
         "access_token": issued.access_token,

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import request
+from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.cases.schemas import (
     CaseBodySchema,
     CaseGraphSchema,
+    CaseImportSchema,
     CaseListQuerySchema,
     CasePatchSchema,
     CaseSchema,
@@ -22,6 +24,8 @@ from silver.domain.cases import Case
 from silver.domain.errors import PreconditionFailed
 from silver.domain.users import Role
 from silver.services import intake
+
+NDJSON = "application/x-ndjson"
 
 blp = Blueprint(
     "cases", __name__, url_prefix="/api/v1/cases", description="Cases proposed by caseworkers"
@@ -171,3 +175,42 @@ def screening(case_id: str) -> Any:
     """The automated screening: the stored result of the submitted version, or a fresh one.
     The owning caseworker sees the case-level findings; a screener also the countries."""
     return services().cases.screening(case_id, current_user())
+
+
+@blp.route("/<string:case_id>/ftm", methods=["GET"])
+@blp.doc(
+    security=BEARER,
+    responses={
+        "200": {
+            "description": "One FollowTheMoney entity per line (subjects, assets, identifications,"
+            " holdings and relations), ids stable across exports of the case.",
+            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+        }
+    },
+)
+@requires(Role.CASEWORKER, Role.SCREENER)
+def export_ftm(case_id: str) -> Any:
+    """The case as FollowTheMoney entities (NDJSON), for Aleph and other FtM tools. Audited as
+    a read of the case."""
+    entities = services().cases.export_ftm(case_id, current_user(), _purpose())
+    body = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in entities)
+    return Response(
+        body,
+        mimetype=NDJSON,
+        headers={"Content-Disposition": f'attachment; filename="silver-case-{case_id}.ftm.json"'},
+    )
+
+
+@blp.route("/import", methods=["POST"])
+@blp.doc(security=BEARER)
+@blp.arguments(CaseImportSchema)
+@blp.response(201, CaseSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@requires(Role.CASEWORKER)
+def import_ftm(payload: dict[str, Any]) -> Any:
+    """Propose a case from its fields and FollowTheMoney entities: `{"case": {every case field
+    but subjects, assets, holdings and relations}, "entities": [FtM entities]}`. The entities are
+    mapped to subjects, assets, holdings and relations and the case is validated and stored
+    exactly as by POST /api/v1/cases. Errors name `entities.<index>.<property>` or
+    `case.<field>`; nothing is stored then."""
+    case = services().cases.import_ftm(payload, current_user())
+    return render(case), 201, {"ETag": etag(case), "Location": f"/api/v1/cases/{case.id}"}

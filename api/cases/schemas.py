@@ -244,6 +244,37 @@ class CasePatchSchema(CaseBodySchema):
         return _loaded_by(case_body.validate_case_patch, data)
 
 
+class CaseImportSchema(BaseSchema):
+    """POST /api/v1/cases/import: the case's fields and its FollowTheMoney entities. The
+    mapping and the case validation check the content (errors `entities.<index>.<property>`
+    and `case.<field>`); this describes the shape."""
+
+    case = fields.Dict(
+        required=True,
+        metadata={"description": "Every field of POST /api/v1/cases but the four below."},
+    )
+    entities = fields.List(
+        fields.Dict(),
+        required=True,
+        metadata={
+            "description": "FtM entities ({id, schema, properties}) that become the subjects, "
+            "assets, holdings and relations."
+        },
+    )
+
+    def load(
+        self,
+        data: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+        *,
+        many: bool | None = None,
+        partial: bool | types.StrSequenceOrSet | None = None,
+        unknown: types.UnknownOption | None = None,
+    ) -> dict[str, Any]:
+        if not isinstance(data, Mapping):
+            raise ValidationError({"_schema": ["must be an object with `case` and `entities`"]})
+        return dict(data)
+
+
 class StatusChangeSchema(BaseSchema):
     status = fields.String(validate=validate.OneOf([s.value for s in Status]))
     at = fields.DateTime()

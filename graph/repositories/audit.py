@@ -1,14 +1,14 @@
-"""Audit events in Neo4j, appended to one hash chain."""
+"""Audit events in Neo4j, appended to one keyed chain (silver/domain/audit.py)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import neo4j
 
-from silver.domain.audit import GENESIS, AuditEvent, StoredEvent, event_hash
+from silver.domain.audit import GENESIS, LEGACY, AuditChain, AuditEvent, StoredEvent
 
 
 def _stored(node: Any) -> StoredEvent:
@@ -16,6 +16,7 @@ def _stored(node: Any) -> StoredEvent:
         seq=node["seq"],
         prev_hash=node["prev_hash"],
         hash=node["hash"],
+        version=node.get("v", LEGACY),
         event=AuditEvent(
             action=node["action"],
             actor=node["actor"],
@@ -28,8 +29,19 @@ def _stored(node: Any) -> StoredEvent:
 
 
 class AuditRepository:
-    def __init__(self, tx: neo4j.Transaction) -> None:
+    """`appended` collects what this transaction appended, for the witness after commit.
+    `chain` is called on the first append only (it may load the audit key)."""
+
+    def __init__(self, tx: neo4j.Transaction, chain: Callable[[], AuditChain]) -> None:
         self._tx = tx
+        self._chain = chain
+        self.appended: list[StoredEvent] = []
+
+    def head(self) -> tuple[int, str] | None:
+        record = self._tx.run(
+            "MATCH (h:AuditHead {id: 'main'}) RETURN h.seq AS seq, h.hash AS hash"
+        ).single()
+        return (int(record["seq"]), str(record["hash"])) if record else None
 
     def append(self, event: AuditEvent) -> StoredEvent:
         """Append to the chain. The head node's write lock orders concurrent appends."""
@@ -45,18 +57,19 @@ class AuditRepository:
         assert head is not None
         seq = int(head["seq"]) + 1
         prev = str(head["hash"])
-        digest = event_hash(seq, prev, event)
+        stored = self._chain().link(seq, prev, event)
         self._tx.run(
             """
             MATCH (h:AuditHead {id: 'main'})
-            CREATE (e:AuditEvent {seq: $seq, prev_hash: $prev, hash: $hash, action: $action,
-                                  actor: $actor, at: $at, case_id: $case_id, reason: $reason,
-                                  detail: $detail})
+            CREATE (e:AuditEvent {seq: $seq, prev_hash: $prev, hash: $hash, v: $v,
+                                  action: $action, actor: $actor, at: $at, case_id: $case_id,
+                                  reason: $reason, detail: $detail})
             SET h.seq = $seq, h.hash = $hash
             """,
             seq=seq,
             prev=prev,
-            hash=digest,
+            hash=stored.hash,
+            v=stored.version,
             action=event.action,
             actor=event.actor,
             at=event.at,
@@ -64,7 +77,8 @@ class AuditRepository:
             reason=event.reason,
             detail=json.dumps(dict(event.detail), sort_keys=True, default=str),
         )
-        return StoredEvent(seq, prev, digest, event)
+        self.appended.append(stored)
+        return stored
 
     def page(self, case_id: str | None, skip: int, limit: int) -> tuple[list[StoredEvent], int]:
         where = "WHERE e.case_id = $case_id" if case_id else ""

@@ -112,17 +112,34 @@ class CaseRepository:
         out = [cast(CaseRow, plain(r["c"])) for r in rows]
         return out, int(total["n"]) if total else 0
 
-    def store_screening(self, case_id: str, version: int, result: str, at: datetime) -> None:
+    def store_screening(
+        self, case_id: str, version: int, sealed: str, verdict: str, at: datetime
+    ) -> None:
         self._tx.run(
             """
             MATCH (c:Case {id: $id})
-            SET c.screening = $result, c.screened_version = $version, c.screened_at = $at
+            SET c.screening = $sealed, c.screening_verdict = $verdict,
+                c.screened_version = $version, c.screened_at = $at
             """,
             id=case_id,
             version=version,
-            result=result,
+            sealed=sealed,
+            verdict=verdict,
             at=at,
         )
+
+    def clear_screenings(self, limit: int) -> list[tuple[str, int, str]]:
+        """Results stored in the clear by an older version (they have no verdict beside them):
+        (case id, version judged, the JSON)."""
+        rows = self._tx.run(
+            """
+            MATCH (c:Case) WHERE c.screening IS NOT NULL AND c.screening_verdict IS NULL
+              AND c.purged_at IS NULL
+            RETURN c.id AS id, c.screened_version AS version, c.screening AS text LIMIT $limit
+            """,
+            limit=limit,
+        )
+        return [(str(r["id"]), int(r["version"]), str(r["text"])) for r in rows]
 
     def quota_used(self) -> int:
         """Notices and diffusions approved so far (each approval counts one)."""
@@ -314,7 +331,7 @@ class CaseRepository:
             WITH c, head(collect(d.by)) AS first_by
             RETURN c {{.id, .number, .agency, .status, .urgency, .crime_types,
                       .requested_instrument, .target_countries, .submitted_at,
-                      .subject_count, .asset_count, .screening, .screened_version,
+                      .subject_count, .asset_count, .screening_verdict, .screened_version,
                       .version}} AS c, first_by
             ORDER BY CASE c.urgency WHEN 'urgent' THEN 0 ELSE 1 END, c.submitted_at, c.number
             SKIP $skip LIMIT $limit

@@ -9,7 +9,7 @@ from typing import Any, cast
 import neo4j
 
 from graph.repositories.values import plain
-from silver.domain.ports import NoticeDraft, NoticeRow, OutcomeRow
+from silver.domain.ports import NoticeDraft, NoticeRow, OutboxNoticeRow, OutcomeRow
 
 
 class DisseminationRepository:
@@ -166,6 +166,18 @@ class DisseminationRepository:
             now=now,
         ).single()
         return int(record["n"]) if record else 0
+
+    def by_message_ids(self, message_ids: Sequence[str]) -> list[OutboxNoticeRow]:
+        rows = self._tx.run(
+            """
+            UNWIND $ids AS message_id
+            MATCH (c:Case)-[:DISSEMINATED_AS]->(n:Notice {message_id: message_id})
+            RETURN n.message_id AS message_id, n.status AS status, n.sent_at AS sent_at,
+                   c.purged_at IS NOT NULL AS case_purged
+            """,
+            ids=list(message_ids),
+        )
+        return [cast(OutboxNoticeRow, plain(dict(r))) for r in rows]
 
     def recipients_reaching(self, case_id: str, country: str) -> list[NoticeRow]:
         """The delivered Notices of the case that reached `country`."""

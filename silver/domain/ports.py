@@ -22,7 +22,8 @@ from silver.domain.users import User
 
 class CaseRow(TypedDict):
     """A `Case` node. `body` is the sealed case content; the other fields carry no personal
-    data but the sealed `screening` result and status `history`."""
+    data but the sealed `screening` result (its `screening_verdict` is in the clear) and the
+    status `history`."""
 
     id: str
     number: str
@@ -47,6 +48,7 @@ class CaseRow(TypedDict):
     closed_at: NotRequired[datetime | None]
     purged_at: NotRequired[datetime | None]
     screening: NotRequired[str | None]
+    screening_verdict: NotRequired[str | None]
     screened_version: NotRequired[int | None]
     screened_at: NotRequired[datetime | None]
     decided_at: NotRequired[datetime | None]
@@ -104,7 +106,7 @@ class QueueRow(TypedDict):
     submitted_at: datetime | None
     subject_count: int
     asset_count: int
-    screening: str | None
+    screening_verdict: str | None
     screened_version: int | None
     version: int
     first_approval_by: str | None
@@ -199,6 +201,15 @@ class NoticeRow(TypedDict):
     agency: NotRequired[str]
 
 
+class OutboxNoticeRow(TypedDict):
+    """What pruning the outbox needs to know of a message's Notice."""
+
+    message_id: str
+    status: str
+    sent_at: datetime | None
+    case_purged: bool
+
+
 class NoticeDraft(TypedDict):
     """A Notice to record at approval: its properties and the countries it reaches."""
 
@@ -285,8 +296,35 @@ class UserRepository(Protocol):
 
 class AuditRepository(Protocol):
     def append(self, event: AuditEvent) -> StoredEvent: ...
+    def head(self) -> tuple[int, str] | None: ...
     def page(self, case_id: str | None, skip: int, limit: int) -> tuple[list[StoredEvent], int]: ...
     def iterate_all(self, batch: int = 5000) -> Iterator[StoredEvent]: ...
+
+
+class LoginThrottle(Protocol):
+    """Failed logins per username, for any username: one that exists and one that does not
+    are counted and locked alike, so a lockout does not tell which usernames exist."""
+
+    def locked_for(self, username: str, now: datetime) -> int:
+        """Seconds the username stays locked; 0 when it is not locked."""
+        ...
+
+    def failed(
+        self, username: str, now: datetime, threshold: int, lock_seconds: int
+    ) -> datetime | None:
+        """Count a failed login; the end of the lock when this failure starts one."""
+        ...
+
+    def succeeded(self, username: str) -> None: ...
+
+
+class AuditWitness(Protocol):
+    """Where the chain's head is recorded outside the graph, after each commit."""
+
+    @property
+    def name(self) -> str: ...
+    def record(self, events: Sequence[StoredEvent]) -> None: ...
+    def witnessed(self) -> list[tuple[int, str]] | None: ...
 
 
 class KeyringRepository(Protocol):
@@ -302,7 +340,10 @@ class CaseRepository(Protocol):
     def page(
         self, agency: str | None, statuses: list[str] | None, skip: int, limit: int
     ) -> tuple[list[CaseRow], int]: ...
-    def store_screening(self, case_id: str, version: int, result: str, at: datetime) -> None: ...
+    def store_screening(
+        self, case_id: str, version: int, sealed: str, verdict: str, at: datetime
+    ) -> None: ...
+    def clear_screenings(self, limit: int) -> list[tuple[str, int, str]]: ...
     def quota_used(self) -> int: ...
     def take_quota_slot(self, limit: int) -> int | None: ...
     def replace_projection(self, case_id: str, projection: Projection) -> None: ...
@@ -330,6 +371,7 @@ class DisseminationRepository(Protocol):
     def overdue(self, agency: str | None, now: datetime) -> list[NoticeRow]: ...
     def mark_overdue(self, now: datetime) -> int: ...
     def recipients_reaching(self, case_id: str, country: str) -> list[NoticeRow]: ...
+    def by_message_ids(self, message_ids: Sequence[str]) -> list[OutboxNoticeRow]: ...
     def add_outcome(self, row: OutcomeRow, asset_uid: str | None) -> None: ...
     def acknowledge(self, case_id: str, country: str, at: datetime) -> None: ...
     def outcomes(self, case_id: str) -> list[OutcomeRow]: ...
@@ -341,6 +383,13 @@ class DisseminationRepository(Protocol):
         countries: Sequence[dict[str, Any]],
         reported_by: str,
     ) -> None: ...
+
+
+class Outbox(Protocol):
+    """The directory of signed messages (the outbox transport's files), outside the graph."""
+
+    def message_ids(self) -> Iterator[str]: ...
+    def remove(self, message_id: str) -> bool: ...
 
 
 class CountryRepository(Protocol):

@@ -7,8 +7,9 @@ in two cases meets at one shared Identifier node without its value being stored.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from silver.domain import identifiers
@@ -93,6 +94,55 @@ def asset_identifiers(asset: dict[str, Any]) -> Iterator[tuple[str, str]]:
         yield "crypto", f"{asset['currency']}:{address}"
     if asset.get("isin"):
         yield "isin", asset["isin"]
+
+
+# The canonical form of each identifying field of a subject or an asset, as the case-body
+# validation writes it. Data that did not come through that validation (reference data) goes
+# through these before it is matched, so both sides hash the same strings.
+IDENTIFYING_FIELDS: dict[str, Callable[[str], str]] = {
+    "registration_number": identifiers.normalise_generic,
+    "jurisdiction": identifiers.normalise_country,
+    "lei": identifiers.normalise_lei,
+    "iban": identifiers.normalise_iban,
+    "account_number": partial(identifiers.normalise_generic, label="Account number"),
+    "bic": identifiers.normalise_bic,
+    # The canonical VIN is the same with or without its check digit enforced.
+    "vin": partial(identifiers.normalise_vin, require_check_digit=False),
+    "imo": identifiers.normalise_imo,
+    "registration_plate": identifiers.normalise_generic,
+    "registration_mark": identifiers.normalise_generic,
+    "cadastral_reference": identifiers.normalise_generic,
+    "isin": identifiers.normalise_isin,
+    "country": identifiers.normalise_country,
+    "currency": identifiers.normalise_crypto_currency,
+}
+
+
+def canonical_identifying(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a subject or an asset (the case body's shape, values as someone wrote them)
+    with its identifying fields in canonical form. A value that does not validate is left out:
+    it can match nothing."""
+    out = dict(item)
+    for name, normalise in IDENTIFYING_FIELDS.items():
+        if out.get(name) is None:
+            continue
+        try:
+            out[name] = normalise(out[name])
+        except identifiers.InvalidIdentifier:
+            del out[name]
+    idents = []
+    for ident in item.get("identifiers") or []:
+        try:
+            idents.append({**ident, "value": identifiers.normalise_generic(ident["value"])})
+        except identifiers.InvalidIdentifier:
+            continue
+    out["identifiers"] = idents
+    if out.get("address") and out.get("type") == "crypto_wallet":
+        try:
+            identifiers.normalise_crypto_address(out.get("currency") or "", out["address"])
+        except identifiers.InvalidIdentifier:
+            del out["address"]
+    return out
 
 
 def project(case_id: str, body: dict[str, Any], index_key: bytes) -> Projection:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from types import TracebackType
 
 from silver.domain import ports
+from silver.domain.reference import ReferenceRepository
 
 
 class AbstractUnitOfWork(abc.ABC):
@@ -20,6 +21,7 @@ class AbstractUnitOfWork(abc.ABC):
     countries: ports.CountryRepository
     disseminations: ports.DisseminationRepository
     keyring: ports.KeyringRepository
+    reference: ReferenceRepository
 
     def __init__(self) -> None:
         self._after_commit: list[Callable[[], None]] = []

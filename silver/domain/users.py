@@ -23,6 +23,9 @@ class Agency(StrEnum):
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 MIN_PASSWORD_LENGTH = 12
+# The one answer to too many login attempts, whichever limit or lockout was hit and whether or
+# not the username exists, so that the answer tells an attacker nothing.
+LOGIN_THROTTLED = "Too many login attempts. Try again later (see Retry-After)."
 
 
 @dataclass(frozen=True)

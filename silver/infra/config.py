@@ -2,37 +2,55 @@
 
 Every variable is listed with its default and meaning in `.env.example`. A malformed value
 raises ConfigError naming the variable, so the process fails at start-up, not at first use.
+
+`SILVER_ENV=production` turns the development conveniences off: every key must come from the
+environment (a missing one stops the process, naming it) instead of being generated into
+var/keys/.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from limits import parse_many
 
 from silver.domain.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 LOCAL_NEO4J_PORT_DEFAULT = 7687
 LOCAL_REDIS_PORT_DEFAULT = 6479
+ENVIRONMENTS = ("development", "production")
+# The keys production takes from the environment only (development generates them in var/keys).
+PRODUCTION_KEYS = (
+    "SILVER_MASTER_KEY",
+    "SILVER_INDEX_KEY",
+    "SILVER_SIGNING_KEY",
+    "SILVER_SECRET_KEY",
+    "SILVER_AUDIT_KEY",
+)
 
 
 @dataclass(frozen=True)
 class Settings:
     var_dir: Path
+    env: str
     neo4j_uri: str
     neo4j_user: str
-    neo4j_password: str
+    neo4j_password: str = field(repr=False)
     neo4j_database: str | None
     neo4j_is_local: bool
-    redis_url: str
+    redis_url: str = field(repr=False)
     redis_is_local: bool
-    master_key: str | None
-    index_key: str | None
-    signing_key: str | None
+    master_key: str | None = field(repr=False)
+    index_key: str | None = field(repr=False)
+    signing_key: str | None = field(repr=False)
     transport: str
     gateway_url: str | None
     quota: int
@@ -50,12 +68,24 @@ class Settings:
     retention_days: int = 5 * 365
     queue_name: str = "silver"
     max_body_bytes: int = 1024 * 1024
-    secret_key: str | None = None
+    secret_key: str | None = field(default=None, repr=False)
+    audit_key: str | None = field(default=None, repr=False)
     cookie_secure: str = "auto"
+    gateway_client_cert: Path | None = None
+    gateway_client_key: Path | None = None
+    gateway_ca: Path | None = None
+    login_limit_per_address: str = "10/minute"
+    login_limit_per_username: str = "5/minute"
+    refusal_limit_per_address: str = "60/minute"
+    proxy_hops: int = 0
     signing_keys_old: str | None = None
     metrics_token: str | None = field(default=None, repr=False)
     due_soon_days: int = 7
     extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
 
     @property
     def keys_dir(self) -> Path:
@@ -64,6 +94,10 @@ class Settings:
     @property
     def outbox_dir(self) -> Path:
         return self.var_dir / "outbox"
+
+    @property
+    def audit_dir(self) -> Path:
+        return self.var_dir / "audit"
 
 
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
@@ -143,9 +177,80 @@ def _opt(env: Mapping[str, str], name: str) -> str | None:
     return value if value and value.strip() else None
 
 
+def _rate(env: Mapping[str, str], name: str, default: str) -> str:
+    value = (env.get(name) or default).strip()
+    try:
+        parsed = parse_many(value)
+    except ValueError:
+        parsed = []
+    if not parsed:
+        raise ConfigError(
+            f"{name} must be a rate such as 10/minute or '5 per 15 minutes', got {value!r}"
+        )
+    return value
+
+
+def _file(env: Mapping[str, str], name: str) -> Path | None:
+    value = _opt(env, name)
+    if value is None:
+        return None
+    path = Path(value).expanduser()
+    if not path.is_file():
+        raise ConfigError(f"{name} must name a readable file, got {value!r}")
+    return path
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _gateway_url(env: Mapping[str, str]) -> str | None:
+    """https:// only: the messages hold personal data. Plain http:// is allowed to a loopback
+    address (a local test gateway, or a TLS-terminating sidecar on the same host)."""
+    url = _opt(env, "SILVER_GATEWAY_URL")
+    if url is None:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme == "https" and parts.hostname:
+        return url.strip()
+    if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
+        return url.strip()
+    raise ConfigError(
+        "SILVER_GATEWAY_URL must be an https:// URL (http:// only to 127.0.0.1 or localhost), "
+        f"got {url!r}"
+    )
+
+
+def _local_redis_url(env: Mapping[str, str], var_dir: Path) -> str:
+    """The local Redis of ops/services.sh, with the password it generated into var/keys."""
+    port = _int(env, "SILVER_LOCAL_REDIS_PORT", LOCAL_REDIS_PORT_DEFAULT, 1)
+    pw_file = var_dir / "keys" / "redis_password"
+    password = pw_file.read_text().strip() if pw_file.exists() else ""
+    auth = f":{quote(password, safe='')}@" if password else ""
+    return f"redis://{auth}127.0.0.1:{port}/0"
+
+
+def _production_keys(env: Mapping[str, str]) -> None:
+    missing = [name for name in PRODUCTION_KEYS if _opt(env, name) is None]
+    if missing:
+        raise ConfigError(
+            "SILVER_ENV is production, so the keys must come from the environment: set "
+            + ", ".join(missing)
+            + " (development keys are never generated in production)"
+        )
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     var_dir = Path(env.get("SILVER_VAR_DIR") or PROJECT_ROOT / "var").resolve()
+    environment = _choice(env, "SILVER_ENV", "development", ENVIRONMENTS)
+    if environment == "production":
+        _production_keys(env)
 
     neo4j_uri = _opt(env, "NEO4J_URI")
     neo4j_is_local = neo4j_uri is None
@@ -166,20 +271,27 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     redis_url = _opt(env, "REDIS_URL")
     redis_is_local = redis_url is None
     if redis_url is None:
-        port = _int(env, "SILVER_LOCAL_REDIS_PORT", LOCAL_REDIS_PORT_DEFAULT, 1)
-        redis_url = f"redis://127.0.0.1:{port}/0"
+        redis_url = _local_redis_url(env, var_dir)
     if not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError(
             f"REDIS_URL must be a redis://, rediss:// or unix:// URL, got {redis_url!r}"
         )
 
     transport = _choice(env, "SILVER_TRANSPORT", "outbox", ("outbox", "http"))
-    gateway_url = _opt(env, "SILVER_GATEWAY_URL")
+    gateway_url = _gateway_url(env)
     if transport == "http" and gateway_url is None:
         raise ConfigError("SILVER_GATEWAY_URL must be set when SILVER_TRANSPORT is http")
+    client_cert = _file(env, "SILVER_GATEWAY_CLIENT_CERT")
+    client_key = _file(env, "SILVER_GATEWAY_CLIENT_KEY")
+    if client_key is not None and client_cert is None:
+        raise ConfigError(
+            "SILVER_GATEWAY_CLIENT_KEY is set without SILVER_GATEWAY_CLIENT_CERT: "
+            "set the certificate too"
+        )
 
     return Settings(
         var_dir=var_dir,
+        env=environment,
         neo4j_uri=neo4j_uri,
         neo4j_user=env.get("NEO4J_USER") or "neo4j",
         neo4j_password=neo4j_password,
@@ -207,7 +319,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         retention_days=_int(env, "SILVER_RETENTION_DAYS", 5 * 365, 0),
         queue_name=_queue_name(env),
         secret_key=_opt(env, "SILVER_SECRET_KEY"),
+        audit_key=_opt(env, "SILVER_AUDIT_KEY"),
         cookie_secure=_choice(env, "SILVER_COOKIE_SECURE", "auto", ("auto", "true", "false")),
+        gateway_client_cert=client_cert,
+        gateway_client_key=client_key,
+        gateway_ca=_file(env, "SILVER_GATEWAY_CA"),
+        login_limit_per_address=_rate(env, "SILVER_LOGIN_LIMIT_PER_ADDRESS", "10/minute"),
+        login_limit_per_username=_rate(env, "SILVER_LOGIN_LIMIT_PER_USERNAME", "5/minute"),
+        refusal_limit_per_address=_rate(env, "SILVER_REFUSAL_LIMIT_PER_ADDRESS", "60/minute"),
+        proxy_hops=_int(env, "SILVER_PROXY_HOPS", 0),
         signing_keys_old=_opt(env, "SILVER_SIGNING_KEYS_OLD"),
         metrics_token=_metrics_token(env),
         due_soon_days=_int(env, "SILVER_DUE_SOON_DAYS", 7, 1),

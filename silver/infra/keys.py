@@ -1,7 +1,9 @@
 """Where the keys come from: the environment in production, var/keys/ in development.
 
 In development (a variable unset) each key is generated once into var/keys/ with mode 0600 and
-reused from then on. Nothing here is ever committed (var/ is ignored by git).
+reused from then on. Nothing here is ever committed (var/ is ignored by git). With
+`SILVER_ENV=production` nothing is ever generated: the settings refuse to load without the key
+variables, and `_read_or_create` refuses too, so no code path can fall back to a file key.
 
 Signing keys rotate (`flask --app wsgi keys rotate-signing`): a new key signs from then on, and
 the public halves of the earlier keys stay published (`GET /api/v1/signing-keys.jwks`) so that
@@ -17,7 +19,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from silver.domain.errors import CryptoError
+from silver.domain.errors import ConfigError, CryptoError
 from silver.infra import crypto
 from silver.infra.config import Settings
 
@@ -48,7 +50,9 @@ class KeyMaterial:
     retired_signing: tuple[str, ...] = ()
 
 
-def _read_or_create(path: Path, make: str) -> str:
+def _read_or_create(settings: Settings, variable: str, path: Path, make: str) -> str:
+    if settings.production:
+        raise ConfigError(f"SILVER_ENV is production: set {variable} (no key is generated)")
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -64,13 +68,21 @@ def load_keys(settings: Settings) -> KeyMaterial:
         master = crypto.MasterKeyring.parse(settings.master_key)
     else:
         text = _read_or_create(
-            keys_dir / "master.keys", f"k1:{crypto.encode_key(crypto.new_secret_key())}"
+            settings,
+            "SILVER_MASTER_KEY",
+            keys_dir / "master.keys",
+            f"k1:{crypto.encode_key(crypto.new_secret_key())}",
         )
         master = crypto.MasterKeyring.parse(text, what=str(keys_dir / "master.keys"))
     if settings.index_key:
         index_key = crypto.decode_key(settings.index_key, "SILVER_INDEX_KEY")
     else:
-        text = _read_or_create(keys_dir / "index.key", crypto.encode_key(crypto.new_secret_key()))
+        text = _read_or_create(
+            settings,
+            "SILVER_INDEX_KEY",
+            keys_dir / "index.key",
+            crypto.encode_key(crypto.new_secret_key()),
+        )
         index_key = crypto.decode_key(text, str(keys_dir / "index.key"))
     signing = load_signing_keys(settings)
     return KeyMaterial(
@@ -110,7 +122,12 @@ def load_signing_keys(settings: Settings) -> SigningKeys:
         current = crypto.SigningKey.from_pem(settings.signing_key.replace("\\n", "\n"))
         return SigningKeys(current, _without(retired, current), from_env=True)
     keys_dir = settings.keys_dir
-    pem = _read_or_create(keys_dir / SIGNING_FILE, crypto.SigningKey.generate().private_pem())
+    pem = _read_or_create(
+        settings,
+        "SILVER_SIGNING_KEY",
+        keys_dir / SIGNING_FILE,
+        crypto.SigningKey.generate().private_pem(),
+    )
     current = crypto.SigningKey.from_pem(pem)
     retired_path = keys_dir / RETIRED_SIGNING_FILE
     if retired_path.exists():
@@ -169,8 +186,24 @@ def session_secret(settings: Settings) -> str:
     if settings.secret_key:
         return settings.secret_key
     return _read_or_create(
-        settings.keys_dir / "session.key", crypto.encode_key(crypto.new_secret_key())
+        settings,
+        "SILVER_SECRET_KEY",
+        settings.keys_dir / "session.key",
+        crypto.encode_key(crypto.new_secret_key()),
     )
+
+
+def audit_key(settings: Settings) -> bytes:
+    """The key of the audit chain's HMAC: SILVER_AUDIT_KEY, else (development)
+    var/keys/audit.key, generated once. A key of its own, so that the chain's integrity does
+    not depend on (nor rotate with) the keys that seal data or sign messages."""
+    if settings.audit_key:
+        return crypto.decode_key(settings.audit_key, "SILVER_AUDIT_KEY")
+    path = settings.keys_dir / "audit.key"
+    text = _read_or_create(
+        settings, "SILVER_AUDIT_KEY", path, crypto.encode_key(crypto.new_secret_key())
+    )
+    return crypto.decode_key(text, str(path))
 
 
 def add_master_key(settings: Settings, current: crypto.MasterKeyring) -> crypto.MasterKeyring:

@@ -4,6 +4,10 @@ Jobs are named by their dotted path (`worker.jobs.send_notice`), not imported, s
 application can enqueue without depending on the worker entrypoint; rq imports the function in
 the worker. Job ids are deterministic, so enqueueing the same Notice twice while its job exists
 is one job; delivery is idempotent anyway.
+
+Every queue and worker uses rq's JSON serializer (`queue_for`, `SERIALIZER`), never pickle: a
+job's arguments are plain ids, and a worker that unpickled jobs would run the code of anyone who
+can write to Redis, in the process that holds every key.
 """
 
 from __future__ import annotations
@@ -20,13 +24,21 @@ from rq.registry import (
     ScheduledJobRegistry,
     StartedJobRegistry,
 )
+from rq.serializers import JSONSerializer
 
 from silver.infra.config import Settings
+
+SERIALIZER = JSONSerializer
 
 SEND_NOTICE = "worker.jobs.send_notice"
 MARK_OVERDUE = "worker.jobs.mark_overdue"
 OVERDUE_JOB_ID = "silver-mark-overdue"
 log = logging.getLogger(__name__)
+
+
+def queue_for(connection: redis.Redis, settings: Settings) -> Queue:
+    """The application's queue, JSON-serialised (workers must use `SERIALIZER` too)."""
+    return Queue(settings.queue_name, connection=connection, serializer=SERIALIZER)
 
 
 def notice_job_id(notice_id: str) -> str:
@@ -35,7 +47,7 @@ def notice_job_id(notice_id: str) -> str:
 
 def enqueue_notices(connection: redis.Redis, settings: Settings, notice_ids: list[str]) -> None:
     """One job per recipient, with a deterministic id and retries with back-off."""
-    queue = Queue(settings.queue_name, connection=connection)
+    queue = queue_for(connection, settings)
     intervals = list(settings.retry_intervals)
     for notice_id in notice_ids:
         queue.enqueue(
@@ -70,7 +82,7 @@ def enqueue_after_commit(
 
 
 def schedule_overdue(connection: redis.Redis, settings: Settings, delay: timedelta) -> None:
-    Queue(settings.queue_name, connection=connection).enqueue_in(
+    queue_for(connection, settings).enqueue_in(
         delay, MARK_OVERDUE, job_id=OVERDUE_JOB_ID, result_ttl=3600
     )
 
@@ -79,7 +91,7 @@ def job_counts(connection: redis.Redis, settings: Settings) -> dict[str, int]:
     """How many jobs the queue holds in each state (for the metrics): queued, started,
     scheduled (retries waiting for their back-off, the overdue check), deferred, and failed
     (kept 30 days in rq's failed registry)."""
-    queue = Queue(settings.queue_name, connection=connection)
+    queue = queue_for(connection, settings)
     return {
         "queued": queue.count,
         "started": StartedJobRegistry(queue=queue).count,

@@ -1,12 +1,40 @@
-"""Reading the audit trail (admin): who read, decided or sent what, and when."""
+"""The audit trail (admin): who read, decided or sent what, and when; and what was refused."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from silver.domain.audit import AuditEvent
 from silver.domain.errors import Forbidden, NotFound
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import Role, User
+
+
+def record_refusal(
+    uow: AbstractUnitOfWork,
+    actor: str,
+    request: str,
+    status: int,
+    reason: str,
+    client: str | None,
+    case_id: str | None,
+    now: datetime,
+) -> None:
+    """One event per refused request: who (`anonymous` without a valid token), what (method
+    and path), the answer, and from which address."""
+    with uow:
+        uow.audit.append(
+            AuditEvent(
+                "access.refused",
+                actor[:64],
+                now,
+                case_id[:64] if case_id else None,
+                reason=reason[:200],
+                detail={"request": request[:300], "status": status, "client": client},
+            )
+        )
+        uow.commit()
 
 
 def trail(

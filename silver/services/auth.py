@@ -1,9 +1,15 @@
-"""Identity services: users, login with lockout, tokens that expire and can be revoked."""
+"""Identity services: users, login with lockout, tokens that expire and can be revoked.
+
+A login is answered the same way whether the username exists or not: the password is always
+checked (against a dummy hash for an unknown user, so the time taken is the same), failures are
+counted for any username (`LoginThrottle`), and a lockout is the same 429. Every failure (an
+unknown user, a wrong password, an inactive or locked account) is audited with the client's
+address; the rate limits in front of the login bound how many one address can cause.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,8 +23,16 @@ from silver.domain.errors import (
     Unauthenticated,
     ValidationFailed,
 )
+from silver.domain.ports import LoginThrottle
 from silver.domain.uow import AbstractUnitOfWork
-from silver.domain.users import MIN_PASSWORD_LENGTH, USERNAME_RE, Agency, Role, User
+from silver.domain.users import (
+    LOGIN_THROTTLED,
+    MIN_PASSWORD_LENGTH,
+    USERNAME_RE,
+    Agency,
+    Role,
+    User,
+)
 from silver.infra import passwords
 
 
@@ -90,14 +104,28 @@ def list_users(actor: User, uow: AbstractUnitOfWork) -> list[User]:
         return list(uow.users.all_users())
 
 
+def _failure(
+    username: str, now: datetime, reason: str, client: str | None, locked: bool
+) -> AuditEvent:
+    """A failed login as an audit event; the actor is the username as typed (cut short)."""
+    return AuditEvent(
+        "auth.failure",
+        username[:64],
+        now,
+        detail={"reason": reason, "locked": locked, "client": client},
+    )
+
+
 def issue_token(
     username: str,
     password: str,
     uow: AbstractUnitOfWork,
     *,
+    throttle: LoginThrottle,
     ttl_seconds: int,
     lockout_threshold: int,
     lockout_seconds: int,
+    client: str | None = None,
     now: datetime | None = None,
     changing_password: bool = False,
 ) -> IssuedToken:
@@ -105,28 +133,32 @@ def issue_token(
     (PasswordChangeRequired) unless the login is the first step of changing it
     (`changing_password`, silver.services.people)."""
     now = now or utcnow()
+    retry = throttle.locked_for(username, now)
+    if retry:
+        with uow:
+            uow.audit.append(_failure(username, now, "locked", client, locked=True))
+            uow.commit()
+        raise TooManyAttempts(LOGIN_THROTTLED, retry_after=retry)
     with uow:
         user = uow.users.lock_for_update(username)
-        if user is not None and user.locked_until is not None and user.locked_until > now:
-            retry = max(1, math.ceil((user.locked_until - now).total_seconds()))
-            raise TooManyAttempts(
-                "too many failed logins: the account is locked for a while", retry_after=retry
+        # Checked even for an unknown user (against a dummy hash): the time taken must not
+        # tell whether the username exists.
+        matches = passwords.verify_password(user.password_hash if user else None, password)
+        if user is None or not user.active or not matches:
+            reason = (
+                "unknown user"
+                if user is None
+                else "inactive account"
+                if not user.active
+                else "wrong password"
             )
-        if (
-            user is None
-            or not user.active
-            or not passwords.verify_password(user.password_hash if user else None, password)
-        ):
+            locked = throttle.failed(username, now, lockout_threshold, lockout_seconds)
             if user is not None:
-                locked = None
-                if user.failed_logins + 1 >= lockout_threshold:
-                    locked = now + timedelta(seconds=lockout_seconds)
-                uow.users.record_failure(username, locked)
-                uow.audit.append(
-                    AuditEvent("auth.failure", username, now, detail={"locked": locked is not None})
-                )
-                uow.commit()
+                uow.users.record_failure(username, locked)  # shown to admins
+            uow.audit.append(_failure(username, now, reason, client, locked=locked is not None))
+            uow.commit()
             raise Unauthenticated("unknown username or wrong password")
+        throttle.succeeded(username)
         if user.must_change_password and not changing_password:
             raise PasswordChangeRequired(
                 "the password was reset by an admin and must be changed first: POST "
@@ -135,7 +167,7 @@ def issue_token(
         token = secrets.token_urlsafe(32)
         uow.users.record_success(username, now)
         uow.users.add_token(token_hash(token), username, now, now + timedelta(seconds=ttl_seconds))
-        uow.audit.append(AuditEvent("auth.login", username, now))
+        uow.audit.append(AuditEvent("auth.login", username, now, detail={"client": client}))
         uow.commit()
     return IssuedToken(token, ttl_seconds)
 

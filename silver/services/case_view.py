@@ -61,7 +61,7 @@ def case_view(
         decisions = decisions_in(uow, row, keys)
         view = CaseView(
             case=case,
-            screening=screening_in(uow, row, case, user, quota_limit, threshold_years),
+            screening=screening_in(uow, row, case, user, keys, quota_limit, threshold_years),
             decisions=decisions,
             first_approval=pending_first_approval(case.status, decisions),
             notices=notices_in(uow, case_id),

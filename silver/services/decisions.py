@@ -244,14 +244,8 @@ def queue(
         rows, total = uow.cases.queue((page - 1) * page_size, page_size)
     out = []
     for r in rows:
-        screening = json.loads(r["screening"] or "null")
-        current = screening is not None and r["screened_version"] == r["version"]
-        listed = {k: v for k, v in r.items() if k not in ("screening", "screened_version")}
-        out.append(
-            {
-                **listed,
-                "verdict": screening["verdict"] if screening else None,
-                "screening_current": current,
-            }
-        )
+        verdict = r["screening_verdict"]
+        current = verdict is not None and r["screened_version"] == r["version"]
+        listed = {k: v for k, v in r.items() if k not in ("screening_verdict", "screened_version")}
+        out.append({**listed, "verdict": verdict, "screening_current": current})
     return out, total

@@ -15,9 +15,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from screening.decisions import DecisionRequest
-from silver.domain.audit import ChainReport, verify_chain
+from silver.domain.audit import AuditChain, ChainReport
 from silver.domain.cases import Case
-from silver.domain.ports import PurgeRow
+from silver.domain.errors import ConfigError
+from silver.domain.ports import AuditWitness, LoginThrottle, PurgeRow
+from silver.domain.reference import DatasetInfo
 from silver.domain.stats.export import PilotStatistics
 from silver.domain.stats.rows import Reader
 from silver.domain.uow import AbstractUnitOfWork
@@ -26,7 +28,7 @@ from silver.infra import jose
 from silver.infra import keys as key_store
 from silver.infra.config import Settings
 from silver.infra.keys import KeyMaterial, add_master_key
-from silver.infra.transport import Transport
+from silver.infra.transport import OutboxTransport, Transport
 from silver.services import (
     audit,
     auth,
@@ -34,10 +36,13 @@ from silver.services import (
     countries,
     decisions,
     dissemination,
+    ftm_cases,
     intake,
     keys,
+    outbox,
     outcomes,
     people,
+    reference,
     retention,
     screening,
     stats,
@@ -59,6 +64,9 @@ class Context:
     enqueue_notices: Enqueue
     transport: Callable[[], Transport]
     stats_reader: Reader
+    audit_chain: Callable[[], AuditChain] | None = None
+    audit_witness: AuditWitness | None = None
+    login_throttle: LoginThrottle | None = None
 
 
 class Cases:
@@ -84,16 +92,24 @@ class Cases:
     def submit(self, case_id: str, version: int | None, user: User) -> Case:
         """Submit for screening; the screening runs and is stored in the same transaction."""
         settings = self._ctx.settings
+        keys = self._ctx.keys()
         return intake.submit_case(
             case_id,
             version,
             user,
             self._ctx.uow(),
-            self._ctx.keys(),
+            keys,
             on_submitted=screening.screen_on_submit(
-                settings.quota, settings.penalty_threshold_years
+                settings.quota, settings.penalty_threshold_years, keys
             ),
         )
+
+    def seal_clear_screenings(self) -> int:
+        """Seal every screening result an older version stored in the clear."""
+        total = 0
+        while done := screening.seal_clear_results(self._ctx.uow(), self._ctx.keys):
+            total += done
+        return total
 
     def close(self, case_id: str, user: User) -> Case:
         return intake.close_case(case_id, user, self._ctx.uow(), self._ctx.keys())
@@ -116,6 +132,14 @@ class Cases:
             settings.penalty_threshold_years,
             purpose,
         )
+
+    def export_ftm(self, case_id: str, user: User, purpose: str) -> list[dict[str, Any]]:
+        """The case as FollowTheMoney entities (an audited read)."""
+        return ftm_cases.export_case(case_id, user, self._ctx.uow(), self._ctx.keys(), purpose)
+
+    def import_ftm(self, payload: dict[str, Any], user: User) -> Case:
+        """A draft case from its fields and FollowTheMoney entities, validated as any case."""
+        return ftm_cases.import_case(payload, user, self._ctx.uow(), self._ctx.keys())
 
     def screening(self, case_id: str, user: User) -> dict[str, Any]:
         settings = self._ctx.settings
@@ -240,27 +264,38 @@ class Users:
         return auth.list_users(actor, self._ctx.uow())
 
     def issue_token(
-        self, username: str, password: str, changing_password: bool = False
+        self,
+        username: str,
+        password: str,
+        client: str | None = None,
+        changing_password: bool = False,
     ) -> auth.IssuedToken:
+        """A token for a correct password; `client` (the caller's address) is audited."""
         settings = self._ctx.settings
+        if self._ctx.login_throttle is None:
+            raise ConfigError("no login throttle is configured")
         return auth.issue_token(
             username,
             password,
             self._ctx.uow(),
+            throttle=self._ctx.login_throttle,
             ttl_seconds=settings.token_ttl_seconds,
             lockout_threshold=settings.lockout_threshold,
             lockout_seconds=settings.lockout_seconds,
+            client=client,
             changing_password=changing_password,
         )
 
-    def change_password(self, username: str, current: str, new: str) -> auth.IssuedToken:
+    def change_password(
+        self, username: str, current: str, new: str, client: str | None = None
+    ) -> auth.IssuedToken:
         """A user's own password change (also the one forced after a reset): the current
-        password is checked as a login is (the same lockout and audit), every token of the user
-        revoked, and a fresh token returned for the new password."""
+        password is checked as a login is (the same throttle, lockout and audit), every token
+        of the user revoked, and a fresh token returned for the new password."""
         people.check_new_password(current, new)
-        self.issue_token(username, current, changing_password=True)
+        self.issue_token(username, current, client, changing_password=True)
         people.change_password(username, current, new, self._ctx.uow())
-        return self.issue_token(username, new)
+        return self.issue_token(username, new, client)
 
     def get(self, actor: User, username: str) -> User:
         return people.get_user(actor, username, self._ctx.uow())
@@ -269,10 +304,14 @@ class Users:
         self, actor: User, username: str, changes: dict[str, Any], version: int | None
     ) -> User:
         """An admin's change of role, agency or `active`, against the version they read."""
-        return people.update_user(actor, username, changes, version, self._ctx.uow())
+        return people.update_user(
+            actor, username, changes, version, self._ctx.uow(), throttle=self._ctx.login_throttle
+        )
 
     def reset_password(self, actor: User, username: str) -> people.PasswordReset:
-        return people.reset_password(actor, username, self._ctx.uow())
+        return people.reset_password(
+            actor, username, self._ctx.uow(), throttle=self._ctx.login_throttle
+        )
 
     def authenticate(self, token: str) -> User:
         return auth.authenticate(token, self._ctx.uow())
@@ -290,10 +329,35 @@ class Audit:
     ) -> tuple[list[dict[str, Any]], int]:
         return audit.trail(user, case, page, page_size, self._ctx.uow())
 
+    def refused(
+        self,
+        actor: str,
+        request: str,
+        status: int,
+        reason: str,
+        client: str | None,
+        case_id: str | None = None,
+    ) -> None:
+        """Record a refused request (403, 404, or 401 for an invalid token)."""
+        audit.record_refusal(
+            self._ctx.uow(), actor, request, status, reason, client, case_id, utcnow()
+        )
+
     def verify(self, track: Track = untracked) -> ChainReport:
+        """The whole chain, against the witness file and the head node (both read first: see
+        AuditChain.verify)."""
+        if self._ctx.audit_chain is None:
+            raise ConfigError("no audit key is configured")
+        chain, witness = self._ctx.audit_chain(), self._ctx.audit_witness
         with self._ctx.uow() as uow:
-            _, total = uow.audit.page(None, 0, 0)
-            return verify_chain(track(uow.audit.iterate_all(), total, "audit events"))
+            head = uow.audit.head()
+            witnessed = witness.witnessed() if witness is not None else None
+            return chain.verify(
+                track(uow.audit.iterate_all(), head[0] if head else None, "audit events"),
+                witnessed=witnessed,
+                head=head,
+                witness_name=witness.name if witness is not None else "the witness file",
+            )
 
 
 class Retention:
@@ -309,7 +373,16 @@ class Retention:
         return retention.due_cases(self._ctx.uow(), self.policy, now)
 
     def purge(self, case_id: str, now: datetime) -> str:
-        return retention.purge_case(case_id, self._ctx.uow(), self.policy, now)
+        return retention.purge_case(
+            case_id, self._ctx.uow(), self.policy, now, outbox=self.outbox_files()
+        )
+
+    def outbox_files(self) -> OutboxTransport:
+        return OutboxTransport(self._ctx.settings.outbox_dir)
+
+    def prune_outbox(self, older_than: timedelta, now: datetime) -> outbox.PruneReport:
+        """Delete delivered messages older than `older_than` (and any of erased cases)."""
+        return outbox.prune(self.outbox_files(), self._ctx.uow, older_than, now)
 
 
 class Stats:
@@ -369,6 +442,15 @@ class SigningKeys:
         return new.key_id, retired.key_id
 
 
+class Reference:
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def datasets(self) -> list[DatasetInfo]:
+        """The reference datasets loaded, with their size and time of import."""
+        return reference.list_datasets(self._ctx.uow())
+
+
 class Services:
     """Every service, bound to the one context the bootstrap made."""
 
@@ -383,6 +465,7 @@ class Services:
         self.audit = Audit(ctx)
         self.retention = Retention(ctx)
         self.stats = Stats(ctx)
+        self.reference = Reference(ctx)
         self.master_keys = Keys(ctx)
         self.signing_keys = SigningKeys(ctx)
 

@@ -4,9 +4,10 @@ resets a forgotten password; a user changes their own password. Every change is 
 - Deactivating a user revokes their tokens, and authentication only knows active users, so
   they are out at once, on the API and the pages alike; reactivating them lets them log in
   again (with their password; no old token comes back).
-- A reset gives the admin a one-time password to hand over, once; the account is unlocked,
-  every token revoked, and the user must choose a new password before they get a token
-  (`PasswordChangeRequired`, a 403 naming `POST /api/v1/auth/password`).
+- A reset gives the admin a one-time password to hand over, once; the account is unlocked
+  (the login throttle's count too), every token revoked, and the user must choose a new
+  password before they get a token (`PasswordChangeRequired`, a 403 naming
+  `POST /api/v1/auth/password`).
 - Edits carry the version the admin read (the ETag, If-Match), like every other edit, so two
   admins cannot overwrite each other unknowingly.
 - The last active admin can be neither deactivated nor given another role: someone must be
@@ -22,7 +23,7 @@ from typing import Any
 
 from silver.domain.audit import AuditEvent
 from silver.domain.errors import Conflict, NotFound, ValidationFailed
-from silver.domain.ports import UserChanges
+from silver.domain.ports import LoginThrottle, UserChanges
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import MIN_PASSWORD_LENGTH, Role, User, role_and_agency_errors
 from silver.domain.versions import check_version
@@ -65,6 +66,7 @@ def update_user(
     version: int | None,
     uow: AbstractUnitOfWork,
     now: datetime | None = None,
+    throttle: LoginThrottle | None = None,
 ) -> User:
     """Change the role, agency and/or `active` of a user, against the version the admin read.
     A role other than caseworker drops the agency unless one is given (which is then refused)."""
@@ -120,11 +122,17 @@ def update_user(
             AuditEvent(kind, actor.username, now, detail={"username": username, "changes": changed})
         )
         uow.commit()
+    if active and not user.active and throttle is not None:
+        throttle.succeeded(username)
     return updated
 
 
 def reset_password(
-    actor: User, username: str, uow: AbstractUnitOfWork, now: datetime | None = None
+    actor: User,
+    username: str,
+    uow: AbstractUnitOfWork,
+    now: datetime | None = None,
+    throttle: LoginThrottle | None = None,
 ) -> PasswordReset:
     """A one-time password for a user who forgot theirs: shown to the admin once, never
     stored but as its hash; the user must change it at their next login."""
@@ -153,6 +161,9 @@ def reset_password(
             )
         )
         uow.commit()
+    if throttle is not None:
+        # A lockout from before the reset would keep the user from the new password.
+        throttle.succeeded(username)
     return PasswordReset(updated, one_time)
 
 

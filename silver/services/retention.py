@@ -5,7 +5,11 @@ Erasure is crypto-shredding plus clean-up: the case's wrapped data key goes, so 
 sealed with it (the case body, justifications, notes, the messages sent) is unreadable even in
 a backup, and the sealed values and the graph projection are removed too. What statistics need
 and holds no personal data stays: status, dates, counts, crime types, decisions' reason codes,
-recipients, outcome stages and values.
+recipients, outcome stages and values, and the screening's verdict (blocked, needs_review or
+clear: a fact about the case, not about a person). The sealed screening result goes.
+
+The outbox files of the case's messages (plaintext: what the recipients got) are deleted once
+the erasure has committed; should that fail, `flask --app wsgi outbox prune` deletes them.
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from silver.domain.audit import AuditEvent
 from silver.domain.cases import Status
 from silver.domain.errors import Conflict
-from silver.domain.ports import PurgeRow
+from silver.domain.ports import Outbox, PurgeRow
 from silver.domain.uow import AbstractUnitOfWork
 from silver.services.case_store import load
+from silver.services.outbox import remove_messages
 
 SYSTEM_ACTOR = "system:retention"
 
@@ -57,9 +62,12 @@ def purge_case(
     uow: AbstractUnitOfWork,
     policy: RetentionPolicy,
     now: datetime,
+    *,
+    outbox: Outbox,
     actor: str = SYSTEM_ACTOR,
 ) -> str:
-    """Erase one case's personal data; refuses a case that is not due."""
+    """Erase one case's personal data (and its messages in the outbox); refuses a case that is
+    not due."""
     with uow:
         row = load(uow, case_id, for_update=True)
         if not policy.due(row["status"], row.get("closed_at"), now):
@@ -67,7 +75,13 @@ def purge_case(
                 f"case {row['number']} is not due for erasure: it must be closed for "
                 f"{policy.days} days, or the pilot must have ended {policy.days} days ago"
             )
+        message_ids = [n["message_id"] for n in uow.disseminations.of_case(case_id)]
         uow.cases.purge(case_id, now)
+
+        def remove_files() -> None:
+            remove_messages(outbox, message_ids)
+
+        uow.after_commit(remove_files)
         uow.audit.append(
             AuditEvent("case.purge", actor, now, case_id, detail={"number": row["number"]})
         )

@@ -1,5 +1,11 @@
 """Runs the automated screening for a case: on submit (stored with the version it judged)
-and on demand. Country profiles are the sourced seed data until screeners review them."""
+and on demand. Country profiles are the sourced seed data until screeners review them.
+
+The stored result names subjects, minors' ages and the special-category terms found, so it is
+sealed with the case's data key (and bound to the version it judged: a result cannot be passed
+off as another version's). Only its verdict (`blocked`, `needs_review` or `clear`, nothing
+personal) stays in the clear beside it, so the screeners' queue never decrypts a case.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ from silver.domain.ports import CaseRow
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import Role, User
 from silver.infra.keys import KeyMaterial
-from silver.services.case_store import load, open_case, utcnow
+from silver.services.case_store import load, open_case, seal_text, unseal_text, utcnow
 from silver.services.countries import load_profiles
 
 
@@ -39,17 +45,60 @@ def screen(
     )
 
 
+def _context(version: int) -> str:
+    return f"screening/v{version}"
+
+
+def seal_result(row: CaseRow, keys: KeyMaterial, version: int, result: dict[str, Any]) -> str:
+    return seal_text(row, keys, _context(version), json.dumps(result))
+
+
+def stored_result(row: CaseRow, keys: KeyMaterial) -> dict[str, Any] | None:
+    """The stored result (decrypted) when it judged the case's current version."""
+    sealed, version = row.get("screening"), row.get("screened_version")
+    if not sealed or version is None or version != row["version"]:
+        return None
+    result: dict[str, Any] = json.loads(unseal_text(row, keys, _context(version), sealed))
+    return result
+
+
 def screen_on_submit(
-    quota_limit: int, threshold_years: float
+    quota_limit: int, threshold_years: float, keys: KeyMaterial
 ) -> Callable[[AbstractUnitOfWork, Case], None]:
     """The hook `intake.submit_case` runs inside its transaction."""
 
     def hook(uow: AbstractUnitOfWork, case: Case) -> None:
         now = utcnow()
-        result = screen(uow, case, quota_limit, threshold_years, now)
-        uow.cases.store_screening(case.id, case.version, json.dumps(result.to_dict()), now)
+        result = screen(uow, case, quota_limit, threshold_years, now).to_dict()
+        row = load(uow, case.id)
+        sealed = seal_result(row, keys, case.version, result)
+        uow.cases.store_screening(case.id, case.version, sealed, str(result["verdict"]), now)
 
     return hook
+
+
+def seal_clear_results(
+    uow: AbstractUnitOfWork, keys: Callable[[], KeyMaterial], batch: int = 200
+) -> int:
+    """Seal up to `batch` results that an older version stored in the clear (`graph init`
+    runs this until none is left; the keys are loaded only when there is one). Returns how
+    many it sealed."""
+    sealed = 0
+    with uow:
+        for case_id, version, text in uow.cases.clear_screenings(batch):
+            row = load(uow, case_id)
+            material = keys()
+            result = json.loads(text)
+            uow.cases.store_screening(
+                case_id,
+                version,
+                seal_result(row, material, version, result),
+                str(result.get("verdict")),
+                row.get("screened_at") or utcnow(),
+            )
+            sealed += 1
+        uow.commit()
+    return sealed
 
 
 def screening_in(
@@ -57,15 +106,16 @@ def screening_in(
     row: CaseRow,
     case: Case,
     user: User,
+    keys: KeyMaterial,
     quota_limit: int,
     threshold_years: float,
 ) -> dict[str, Any]:
     """Inside an open unit of work: the stored result when it judged the current version,
     else a fresh one. The owning caseworker sees the case-level findings; a screener also sees
     the countries."""
-    stored = row.get("screening")
-    if stored and row.get("screened_version") == row["version"]:
-        result: dict[str, Any] = json.loads(stored)
+    stored = stored_result(row, keys)
+    if stored is not None:
+        result: dict[str, Any] = stored
         judged_at = row.get("screened_at")
     else:
         now = utcnow()
@@ -89,4 +139,5 @@ def screening_of(
     with uow:
         row = load(uow, case_id)
         access.check_visible(user, row["agency"], row["status"])
-        return screening_in(uow, row, open_case(row, keys), user, quota_limit, threshold_years)
+        case = open_case(row, keys)
+        return screening_in(uow, row, case, user, keys, quota_limit, threshold_years)

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
-from rq import Queue, SimpleWorker
+from rq import SimpleWorker
 
+from silver.infra import queue as job_queue
 from silver.services import auth
 from tests.browser.conftest import LiveServer
 from tests.integration.conftest import PASSWORD
@@ -89,8 +90,10 @@ def new_user(server: LiveServer, role: str, agency: str | None = None) -> str:
 
 def run_jobs(server: LiveServer) -> None:
     """The rq worker, in this process: the queued disseminations go out through the outbox."""
-    queue = Queue(server.svc.settings.queue_name, connection=server.svc.redis)
-    SimpleWorker([queue], connection=server.svc.redis).work(burst=True)
+    queue = job_queue.queue_for(server.svc.redis, server.svc.settings)
+    SimpleWorker([queue], connection=server.svc.redis, serializer=job_queue.SERIALIZER).work(
+        burst=True
+    )
 
 
 def fill_case_form(page: Page, tag: str) -> None:

@@ -20,8 +20,16 @@ PASSWORD = "integration-test-password"
 
 # The suite approves many cases: a quota of its own, far above what the tests use (the race for
 # the last slot builds an app with a quota of exactly one slot left). Retries of a delivery
-# follow at once, so an in-process burst worker runs them.
-TEST_ENV = {"SILVER_QUOTA": "1000000", "SILVER_RETRY_INTERVALS": "0,0,0"}
+# follow at once, so an in-process burst worker runs them. All its requests come from one
+# address and many are refused or fail to log in on purpose, so the per-address limits are far
+# above the defaults here; the tests of the limits (test_login_abuse.py) build apps with the
+# defaults and give each test client an address of its own.
+TEST_ENV = {
+    "SILVER_QUOTA": "1000000",
+    "SILVER_RETRY_INTERVALS": "0,0,0",
+    "SILVER_LOGIN_LIMIT_PER_ADDRESS": "100000/minute",
+    "SILVER_REFUSAL_LIMIT_PER_ADDRESS": "100000/minute",
+}
 
 
 @pytest.fixture(scope="session")

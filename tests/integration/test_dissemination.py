@@ -12,12 +12,13 @@ import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from rq import Queue, SimpleWorker
+from rq import SimpleWorker
 
 from silver.bootstrap import Silver as Services
 from silver.infra import queue
@@ -26,14 +27,15 @@ from silver.services import dissemination, messages
 from tests.integration.conftest import TEST_ENV, Login
 from tests.support.cases import case_body
 from tests.support.gateway import Gateway
+from tests.support.tls import TestPKI
 from worker import jobs
 from wsgi import create_app
 
 
 def run_jobs(svc: Services) -> None:
     """Run every queued job in this process, retries included, until the queue is empty."""
-    queue = Queue(svc.settings.queue_name, connection=svc.redis)
-    SimpleWorker([queue], connection=svc.redis).work(burst=True)
+    jobs_queue = queue.queue_for(svc.redis, svc.settings)
+    SimpleWorker([jobs_queue], connection=svc.redis, serializer=queue.SERIALIZER).work(burst=True)
 
 
 @pytest.fixture
@@ -129,6 +131,42 @@ def test_http_delivery_is_retried_until_the_gateway_accepts_exactly_once(
         assert gateway.key_ids[row["message_id"]] == svc.keys.signing.key_id
     ids = {row["message_id"] for row in rows.values()}
     assert len([key for key in gateway.accepted if key in ids]) == 2
+
+
+def test_a_mutual_tls_gateway_takes_messages_with_our_certificate_only(
+    svc: Services,
+    client: FlaskClient,
+    login: Login,
+    transport: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    pki = TestPKI(tmp_path / "pki")
+    with Gateway(
+        public_pem=svc.keys.signing.public_pem(), tls=pki.server_context(require_client_cert=True)
+    ) as gateway:
+        transport("http", gateway.url)
+        monkeypatch.setenv("SILVER_GATEWAY_CA", str(pki.ca_cert))
+        without, cw, _ = approved_case(client, login, countries=["ES"])
+        run_jobs(svc)
+        refused = rows_by_recipient(client, without["id"], cw)["ES"]
+        # With TLS 1.3 the client learns of the refusal either from the gateway's alert
+        # (permanent: failed at once) or only as a connection closed after the handshake
+        # (transient: retried, then failed), depending on timing; either way it ends failed
+        # with a reason that says what to set.
+        assert refused["status"] == "failed"
+        assert 1 <= refused["attempts"] <= 4
+        assert "TLS" in refused["last_error"]
+        assert "SILVER_GATEWAY_CLIENT_CERT" in refused["last_error"]
+        assert gateway.attempts == {}, "no request got through the handshake"
+
+        monkeypatch.setenv("SILVER_GATEWAY_CLIENT_CERT", str(pki.client.cert))
+        monkeypatch.setenv("SILVER_GATEWAY_CLIENT_KEY", str(pki.client.key))
+        case, cw, _ = approved_case(client, login, countries=["ES"])
+        run_jobs(svc)
+    row = rows_by_recipient(client, case["id"], cw)["ES"]
+    assert row["status"] == "sent" and row["attempts"] == 1 and row["last_error"] is None
+    assert list(gateway.accepted) == [row["message_id"]]
 
 
 def test_a_refusal_fails_the_recipient_and_a_screener_retries_it(

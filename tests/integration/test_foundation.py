@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
 from silver.bootstrap import Silver as Services
+from silver.infra.login_throttle import RedisLoginThrottle
 from silver.services import auth
 from tests.integration.conftest import PASSWORD, Login
 from wsgi import create_app
@@ -103,6 +104,7 @@ def test_an_expired_token_is_refused(svc: Services, login: Login, client: FlaskC
         user,
         PASSWORD,
         svc.uow(),
+        throttle=RedisLoginThrottle(svc.redis),
         ttl_seconds=60,
         lockout_threshold=5,
         lockout_seconds=900,

@@ -22,9 +22,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from rq import Queue, SimpleWorker
+from rq import SimpleWorker
 
 from silver.bootstrap import Silver as Services
+from silver.infra import queue
 from silver.infra.logs import configure_logging
 from tests.integration import test_dissemination
 from tests.integration.conftest import TEST_ENV, Login
@@ -119,8 +120,8 @@ def test_the_worker_logs_json_with_the_job_id(
         pass
 
     with captured_logs() as buffer:
-        queue = Queue(svc.settings.queue_name, connection=svc.redis)
-        Worker([queue], connection=svc.redis).work(burst=True)
+        jobs_queue = queue.queue_for(svc.redis, svc.settings)
+        Worker([jobs_queue], connection=svc.redis, serializer=queue.SERIALIZER).work(burst=True)
     notice_lines = [
         line
         for line in lines(buffer)

@@ -9,10 +9,11 @@ from flask.testing import FlaskClient
 
 from silver.bootstrap import Silver as Services
 from silver.domain.errors import Conflict
+from silver.infra.transport import OutboxTransport
 from silver.services import retention
 from silver.services.case_store import utcnow
 from tests.integration.conftest import Login
-from tests.integration.test_dissemination import approved_case, run_jobs
+from tests.integration.test_dissemination import approved_case, rows_by_recipient, run_jobs
 from tests.support.cases import case_body
 
 NOW_POLICY = retention.RetentionPolicy(days=0, pilot_end=date(2099, 12, 31))
@@ -57,7 +58,13 @@ def test_a_closed_case_is_erased_but_its_statistics_stay(
     twin = client.post("/api/v1/cases", json=case_body(assets=case["assets"]), headers=cw).json
 
     with pytest.raises(Conflict, match="not due"):
-        retention.purge_case(case["id"], svc.uow(), NOW_POLICY, utcnow())
+        retention.purge_case(
+            case["id"],
+            svc.uow(),
+            NOW_POLICY,
+            utcnow(),
+            outbox=OutboxTransport(svc.settings.outbox_dir),
+        )
     closed = client.post(f"/api/v1/cases/{case['id']}/close", headers=cw)
     assert closed.status_code == 200 and closed.json["status"] == "closed"
     assert client.post(f"/api/v1/cases/{case['id']}/close", headers=cw).status_code == 409
@@ -65,8 +72,15 @@ def test_a_closed_case_is_erased_but_its_statistics_stay(
 
     due = retention.due_cases(svc.uow(), NOW_POLICY, utcnow() + timedelta(seconds=1))
     assert case["id"] in {d["id"] for d in due}
+    [message_id] = [r["message_id"] for r in rows_by_recipient(client, case["id"], cw).values()]
+    sent_file = svc.settings.outbox_dir / f"{message_id}.json"
+    assert sent_file.exists() and sent_file.with_suffix(".sig").exists()
     number = retention.purge_case(
-        case["id"], svc.uow(), NOW_POLICY, utcnow() + timedelta(seconds=1)
+        case["id"],
+        svc.uow(),
+        NOW_POLICY,
+        utcnow() + timedelta(seconds=1),
+        outbox=OutboxTransport(svc.settings.outbox_dir),
     )
     assert number == case["number"]
 
@@ -82,6 +96,8 @@ def test_a_closed_case_is_erased_but_its_statistics_stay(
     assert props["nodes"] == 0
     assert props["justifications"] == [] and props["messages"] == [] and props["notes"] == []
     assert props["decisions"] == 1 and props["outcomes"] == 1, "statistics keep their events"
+    assert stored["screening_verdict"] in ("clear", "needs_review"), "no personal data: it stays"
+    assert not sent_file.exists() and not sent_file.with_suffix(".sig").exists()
     verify = client.application.test_cli_runner().invoke(args=["audit", "verify"])
     assert verify.exit_code == 0, verify.output
 

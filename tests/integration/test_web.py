@@ -4,6 +4,8 @@ the language switch, and each role's work done with forms only."""
 
 from __future__ import annotations
 
+import io
+import json
 import re
 import uuid
 from collections.abc import Callable
@@ -15,13 +17,14 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from rq import Queue, SimpleWorker
+from rq import SimpleWorker
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
 from silver.bootstrap import Silver as Services
 from silver.domain.case_body import validate_case_body
-from silver.services import auth
+from silver.infra import queue as job_queue
+from silver.services import auth, reference
 from tests.integration.conftest import PASSWORD, Login
 from tests.support.cases import case_body, nl_iban
 from web import forms, i18n
@@ -102,8 +105,8 @@ def field_error(response: TestResponse, field: str) -> str:
 
 
 def run_jobs(svc: Services) -> None:
-    queue = Queue(svc.settings.queue_name, connection=svc.redis)
-    SimpleWorker([queue], connection=svc.redis).work(burst=True)
+    queue = job_queue.queue_for(svc.redis, svc.settings)
+    SimpleWorker([queue], connection=svc.redis, serializer=job_queue.SERIALIZER).work(burst=True)
 
 
 def case_form_data(**overrides: Any) -> dict[str, Any]:
@@ -759,3 +762,59 @@ def test_the_answer_form_sends_both_when_both_are_given_so_the_service_refuses()
     assert forms.outcome_field_errors(
         {"new_asset.estimated_value.currency": ["x"], "new_asset": ["y"], "value.amount": ["z"]}
     ) == {"new_asset-value_currency": ["x"], "new_asset": ["y"], "value_amount": ["z"]}
+
+
+def test_a_caseworker_downloads_a_case_as_ftm_and_imports_it_back(
+    web: WebLogin, svc: Services
+) -> None:
+    cw = web("caseworker", "FIOD")
+    case_id = create_case(cw)
+    page = cw.get(f"/cases/{case_id}")
+    assert f'href="/cases/{case_id}/ftm"' in page.get_data(as_text=True)
+    download = cw.get(f"/cases/{case_id}/ftm")
+    assert download.status_code == 200 and download.mimetype == "application/x-ndjson"
+    lines = download.get_data(as_text=True).splitlines()
+    assert {json.loads(line)["schema"] for line in lines} >= {"Person", "BankAccount"}
+
+    form = {"title": "Uit Aleph", "legal_basis_type": "criminal_investigation",
+            "legal_basis_reference": "RC 2026/9"}  # fmt: skip
+    bad = [json.loads(line) for line in lines]
+    account = next(i for i, e in enumerate(bad) if e["schema"] == "BankAccount")
+    bad[account]["properties"]["iban"] = ["NL00ABNA0417164300"]
+    token = cw.csrf("/cases/import")
+    refused = cw.client.post(
+        "/cases/import",
+        data={**form, "csrf_token": token,
+              "entities": (io.BytesIO("\n".join(json.dumps(e) for e in bad).encode()), "x.json")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert refused.status_code == 422
+    assert f"entities.{account}.iban" in text(refused)
+
+    token = cw.csrf("/cases/import")
+    created = cw.client.post(
+        "/cases/import",
+        data={**form, "csrf_token": token, "entities": (io.BytesIO(download.data), "case.json")},
+        content_type="multipart/form-data",
+    )
+    assert created.status_code == 303, text(created)
+    new_page = cw.get(created.headers["Location"])
+    assert "Uit Aleph" in text(new_page) and "draft" in text(new_page).lower()
+
+
+def test_the_reference_datasets_page_lists_what_is_loaded(web: WebLogin, svc: Services) -> None:
+    dataset = f"web-{uuid.uuid4().hex[:8]}"
+    line = {"id": "c1", "schema": "Company", "properties": {"name": ["Voorbeeld Holding"]}}
+    reference.import_reference(
+        [json.dumps(line).encode()], dataset, uow_factory=svc.uow, index_key=svc.keys.index_key
+    )
+    try:
+        page = web("admin").get("/reference")
+        assert page.status_code == 200
+        row = re.search(
+            rf"<th scope=\"row\">{dataset}</th><td[^>]*>(\d+)</td>", page.get_data(as_text=True)
+        )
+        assert row and row.group(1) == "1"
+        assert web("evaluator").get("/reference").status_code == 403
+    finally:
+        reference.delete_dataset(dataset, uow_factory=svc.uow)

@@ -4,7 +4,8 @@ A real HTTP server on 127.0.0.1 (an ephemeral port) in a daemon thread. It behav
 contract expects of a gateway: it deduplicates on `Idempotency-Key` (a repeat gets 200 and the
 first receipt, and is not delivered again), optionally checks `X-Silver-Signature`, and can be
 told to fail the first N attempts of each key with 503, to refuse with a 4xx problem, or to be
-slow.
+slow. Given an `ssl.SSLContext` (`tls=`, see tests/support/tls.py) it serves https://, and
+with a context that requires client certificates it is a mutual-TLS gateway.
 
     with Gateway(public_pem=key.public_pem(), fail_first=1) as gateway:
         HttpTransport(gateway.url).send(...)
@@ -13,6 +14,7 @@ slow.
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 from collections import Counter
 from http import HTTPStatus
@@ -84,6 +86,7 @@ class Gateway:
         problem_json: bool = True,
         delay: float = 0.0,
         hold_after_accept: float = 0.0,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.public_pem = public_pem
         self.fail_first = fail_first
@@ -91,6 +94,7 @@ class Gateway:
         self.problem_json = problem_json
         self.delay = delay
         self.hold_after_accept = hold_after_accept
+        self.tls = tls
         self.accepted: dict[str, bytes] = {}
         self.receipts: dict[str, str] = {}
         self.key_ids: dict[str, str] = {}
@@ -107,11 +111,16 @@ class Gateway:
         if self._server is None:
             raise RuntimeError("the gateway is not running")
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}{PATH}"
+        scheme = "https" if self.tls is not None else "http"
+        return f"{scheme}://{host!s}:{port}{PATH}"
 
     def __enter__(self) -> Gateway:
         self._stopping.clear()
         server = _Server(("127.0.0.1", 0), _Handler)
+        if self.tls is not None:
+            # The handshake runs when a connection is accepted; a client refused there (no or
+            # a wrong certificate) is dropped by socketserver without a request.
+            server.socket = self.tls.wrap_socket(server.socket, server_side=True)
         server.gateway = self
         self._server = server
         self._thread = threading.Thread(

@@ -15,7 +15,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any
 
-from silver.domain.audit import GENESIS, AuditEvent, StoredEvent, event_hash
+from silver.domain.audit import GENESIS, AuditChain, AuditEvent, StoredEvent
 from silver.domain.ports import (
     CaseChanges,
     CaseGraphRows,
@@ -39,7 +39,7 @@ class FakeStore:
     projections: dict[str, Projection] = field(default_factory=dict)
     counters: dict[int, int] = field(default_factory=dict)
     decisions: list[DecisionRow] = field(default_factory=list)
-    screenings: dict[str, tuple[int, str]] = field(default_factory=dict)
+    screenings: dict[str, tuple[int, str, str]] = field(default_factory=dict)
     quota_used: int = 0
     audit: list[StoredEvent] = field(default_factory=list)
     users: dict[str, User] = field(default_factory=dict)
@@ -92,10 +92,13 @@ class FakeCaseRepository:
         rows.sort(key=lambda r: (r["created_at"], r["number"]), reverse=True)
         return copy.deepcopy(rows[skip : skip + limit]), len(rows)
 
-    def store_screening(self, case_id: str, version: int, result: str, at: datetime) -> None:
-        self._s.screenings[case_id] = (version, result)
+    def store_screening(
+        self, case_id: str, version: int, sealed: str, verdict: str, at: datetime
+    ) -> None:
+        self._s.screenings[case_id] = (version, sealed, verdict)
         row = self._s.cases[case_id]
-        row["screening"], row["screened_version"], row["screened_at"] = result, version, at
+        row["screening"], row["screening_verdict"] = sealed, verdict
+        row["screened_version"], row["screened_at"] = version, at
 
     def quota_used(self) -> int:
         return self._s.quota_used
@@ -160,16 +163,21 @@ class FakeCountryRepository:
         return copy.deepcopy(row) if row is not None else None
 
 
+AUDIT_CHAIN = AuditChain(b"fake-audit-key-for-the-unit-tests")
+
+
 class FakeAuditRepository:
     def __init__(self, store: FakeStore) -> None:
         self._s = store
 
     def append(self, event: AuditEvent) -> StoredEvent:
         prev = self._s.audit[-1].hash if self._s.audit else GENESIS
-        seq = len(self._s.audit) + 1
-        stored = StoredEvent(seq, prev, event_hash(seq, prev, event), event)
+        stored = AUDIT_CHAIN.link(len(self._s.audit) + 1, prev, event)
         self._s.audit.append(stored)
         return stored
+
+    def head(self) -> tuple[int, str] | None:
+        return (self._s.audit[-1].seq, self._s.audit[-1].hash) if self._s.audit else None
 
 
 class FakeUnitOfWork(AbstractUnitOfWork):

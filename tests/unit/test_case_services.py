@@ -24,6 +24,7 @@ from silver.domain.users import Agency, Role, User
 from silver.infra import crypto
 from silver.infra.config import load_settings
 from silver.infra.keys import KeyMaterial
+from silver.services import screening
 from silver.services.facade import Context, Services
 from tests.support.cases import case_body
 from tests.unit.fakes import FakeStore, FakeUnitOfWork
@@ -125,8 +126,11 @@ def test_submit_screens_in_the_same_transaction_and_freezes_the_case(
     submitted = services.cases.submit(case.id, 1, FIOD)
 
     assert submitted.status is Status.SUBMITTED
-    version, result = store.screenings[case.id]
-    assert version == submitted.version and json.loads(result)["verdict"]
+    version, sealed, verdict = store.screenings[case.id]
+    assert version == submitted.version and verdict
+    assert "findings" not in sealed, "the stored result is sealed with the case key"
+    result = screening.stored_result(store.cases[case.id], KEYS)
+    assert result is not None and result["verdict"] == verdict
     with pytest.raises(Conflict):
         services.cases.update(case.id, {"title": "x"}, submitted.version, FIOD)
 

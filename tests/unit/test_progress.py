@@ -22,7 +22,7 @@ def test_a_terminal_gets_a_bar_with_the_label_and_the_count() -> None:
     assert track is not untracked
     assert list(track(iter(range(40)), 40, "audit events")) == list(range(40))
     shown = screen.getvalue()
-    assert "audit events" in shown and "40/40" in shown and "100%" in shown
+    assert "audit events" in shown and "40/40" in shown
 
 
 def test_an_unknown_total_still_counts() -> None:

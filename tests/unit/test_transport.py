@@ -10,6 +10,7 @@ import pytest
 
 from silver.infra import crypto
 from silver.infra.transport import (
+    GatewayTLS,
     HttpTransport,
     OutboxTransport,
     PermanentError,
@@ -19,6 +20,7 @@ from silver.infra.transport import (
 from silver.services import messages
 from tests.support.cases import case_body
 from tests.support.gateway import Gateway
+from tests.support.tls import TestPKI
 
 KEY = crypto.SigningKey.generate()
 
@@ -207,10 +209,87 @@ def test_the_gateway_deduplicates_on_the_idempotency_key() -> None:
     assert gateway.attempts == {message_id: 2, other_id: 1}
 
 
-@pytest.mark.parametrize("url", ["ftp://gateway/x", "gateway.example/x", "http:///nohost"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://gateway/x",
+        "gateway.example/x",
+        "http:///nohost",
+        "http://gateway.example/x",
+        "http://10.1.2.3/x",
+    ],
+)
 def test_http_refuses_a_url_it_cannot_post_to(url: str) -> None:
     with pytest.raises(ValueError, match="http"):
         HttpTransport(url)
+
+
+def test_outbox_lists_and_removes_its_messages(tmp_path: Path) -> None:
+    outbox = OutboxTransport(tmp_path / "outbox")
+    assert list(outbox.message_ids()) == []
+    message_id, data, signature = _signed()
+    outbox.send(message_id, data, signature, KEY.key_id)
+    (tmp_path / "outbox" / "orphan.sig").write_text("x")
+    (tmp_path / "outbox" / "notes.txt").write_text("not a message")
+    assert sorted(outbox.message_ids()) == sorted([message_id, "orphan"])
+    assert outbox.remove(message_id) and outbox.remove("orphan")
+    assert not outbox.remove(message_id), "nothing left to remove"
+    assert sorted(p.name for p in (tmp_path / "outbox").iterdir()) == ["notes.txt"]
+    with pytest.raises(ValueError):
+        outbox.remove("../keys/master")
+
+
+# --- HTTPS and mutual TLS ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> TestPKI:
+    return TestPKI(tmp_path_factory.mktemp("pki"))
+
+
+def test_https_with_a_client_certificate_reaches_a_mutual_tls_gateway(pki: TestPKI) -> None:
+    message_id, data, signature = _signed()
+    tls = GatewayTLS(client_cert=pki.client.cert, client_key=pki.client.key, ca=pki.ca_cert)
+    with Gateway(tls=pki.server_context(require_client_cert=True)) as gateway:
+        assert gateway.url.startswith("https://127.0.0.1:")
+        receipt = HttpTransport(gateway.url, tls=tls).send(message_id, data, signature, "k")
+    assert receipt.startswith("gw-1-")
+    assert gateway.accepted == {message_id: data}
+
+
+def test_without_a_client_certificate_the_gateway_is_not_reached(pki: TestPKI) -> None:
+    message_id, data, signature = _signed()
+    with Gateway(tls=pki.server_context(require_client_cert=True)) as gateway:
+        transport = HttpTransport(gateway.url, timeout=5, tls=GatewayTLS(ca=pki.ca_cert))
+        with pytest.raises((TransientError, PermanentError)) as caught:
+            transport.send(message_id, data, signature, "k")
+    assert "SILVER_GATEWAY_CLIENT_CERT" in str(caught.value)
+    assert gateway.accepted == {} and gateway.attempts == {}
+
+
+def test_a_gateway_certificate_from_an_unknown_ca_is_refused_permanently(
+    pki: TestPKI, tmp_path: Path
+) -> None:
+    message_id, data, signature = _signed()
+    stranger = TestPKI(tmp_path / "other", name="another-ca")
+    with Gateway(tls=pki.server_context(require_client_cert=False)) as gateway:
+        for tls in (GatewayTLS(ca=stranger.ca_cert), GatewayTLS()):
+            with pytest.raises(PermanentError, match=r"does not verify.*SILVER_GATEWAY_CA"):
+                HttpTransport(gateway.url, tls=tls).send(message_id, data, signature, "k")
+    assert gateway.accepted == {}
+
+
+def test_a_client_certificate_that_does_not_load_names_its_variable(
+    pki: TestPKI, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.pem"
+    broken.write_text("not a certificate")
+    with pytest.raises(ValueError, match="SILVER_GATEWAY_CLIENT_CERT"):
+        make_transport(
+            "http", tmp_path, "https://gw.example/in", tls=GatewayTLS(client_cert=broken)
+        )
+    with pytest.raises(ValueError, match="SILVER_GATEWAY_CA"):
+        HttpTransport("https://gw.example/in", tls=GatewayTLS(ca=broken))
 
 
 # --- Choosing ------------------------------------------------------------------------------------

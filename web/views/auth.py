@@ -52,7 +52,8 @@ def login() -> Any:
         return _password_page(username, forced=True, next_=target)
     if isinstance(result, Problem):
         page = render_template("web/login.html", next=target, username=username, problem=result)
-        return page, result.status
+        retry = {"Retry-After": str(result.retry_after)} if result.retry_after else {}
+        return page, result.status, retry
     return redirect(target or url_for(LANDING[result.role]), 303)
 
 

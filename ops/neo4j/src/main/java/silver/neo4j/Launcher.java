@@ -12,6 +12,7 @@ import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.io.ByteUnit;
 
 /**
  * Runs Neo4j Community embedded with its Bolt connector on a loopback address.
@@ -19,6 +20,10 @@ import org.neo4j.graphdb.GraphDatabaseService;
  * Arguments: HOME_DIR LOG_DIR HOST PORT. The password of the "neo4j" user is read from the
  * environment variable NEO4J_PASSWORD and set on every start, so the server always runs with
  * authentication and the password lives only in the developer's var/ directory.
+ *
+ * The page cache (the store files Neo4j keeps in memory, outside the Java heap) is read from
+ * SILVER_NEO4J_PAGECACHE, e.g. "2g" or "256m" (default 256m); ops/services.sh sets it and the
+ * heap (-Xmx, SILVER_NEO4J_HEAP).
  */
 public final class Launcher {
     private Launcher() {}
@@ -37,6 +42,14 @@ public final class Launcher {
             System.err.println("NEO4J_PASSWORD must be set (at least 8 characters)");
             System.exit(2);
         }
+        long pageCache;
+        try {
+            pageCache = ByteUnit.parse(System.getenv().getOrDefault("SILVER_NEO4J_PAGECACHE", "256m"));
+        } catch (IllegalArgumentException e) {
+            System.err.println("SILVER_NEO4J_PAGECACHE must be a size such as 2g or 512m: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         Files.createDirectories(home);
         Files.createDirectories(logs);
 
@@ -47,7 +60,7 @@ public final class Launcher {
                 .setConfig(HttpConnector.enabled, false)
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 .setConfig(GraphDatabaseSettings.logs_directory, logs)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, 256L * 1024 * 1024)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, pageCache)
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "2 files")
                 .build();
 
