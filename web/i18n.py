@@ -554,6 +554,7 @@ NL: dict[str, str] = {
     ),
     "The two new passwords differ.": "De twee nieuwe wachtwoorden verschillen.",
     "This is not your current password.": "Dit is niet uw huidige wachtwoord.",
+    "Wrong password": "Onjuist wachtwoord",
     "User {username}": "Gebruiker {username}",
     "User {username} was saved.": "Gebruiker {username} is opgeslagen.",
     "Your password was changed.": "Uw wachtwoord is gewijzigd.",

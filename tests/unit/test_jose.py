@@ -172,3 +172,15 @@ def test_http_sends_the_jws_in_a_header_of_its_own_and_the_contract_headers_unch
     assert gateway.key_ids == {message_id: KEY.key_id}
     assert gateway.jws == {message_id: token}
     _jwcrypto_verify(gateway.jws[message_id], data, dict(jose.jwk_set([KEY.public_pem()])))
+
+
+def test_the_outbox_lists_and_removes_the_jws_with_its_message(tmp_path: Path) -> None:
+    message_id, data = _message()
+    outbox = OutboxTransport(tmp_path)
+    outbox.send(
+        message_id, data, messages.sign(KEY, data), KEY.key_id, messages.sign_jws(KEY, data)
+    )
+    (tmp_path / "lonely-id.jws").write_text("header..signature")
+    assert sorted(outbox.message_ids()) == sorted([message_id, "lonely-id"])
+    assert outbox.remove(message_id) and outbox.remove("lonely-id")
+    assert list(tmp_path.iterdir()) == []

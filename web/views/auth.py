@@ -123,10 +123,10 @@ def password() -> Any:
         try:
             return change_password(username, request.form.get("current_password", ""), new)
         except Unauthenticated:
-            # Shown next to the field; a wrong password here must not end the session.
-            raise ValidationFailed(
-                {"current_password": [_("This is not your current password.")]}
-            ) from None
+            # Shown next to the field, and a wrong password here must not end the session; a
+            # 401 all the same, so the login limits count it as the failed login it is.
+            wrong = _("This is not your current password.")
+            return Problem(401, "Wrong password", wrong, {"current_password": [wrong]})
 
     result = attempt(change)
     if isinstance(result, Problem):
