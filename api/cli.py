@@ -326,7 +326,14 @@ def _progress_bar(total: int | None) -> Any:
     default=None,
     help="Entities and links per transaction.",
 )
-def reference_import(file: str, dataset: str, batch_size: int | None) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(0, 64),
+    default=None,
+    help="Processes that parse a big file beside the one writing (default: the cores but "
+    "one; 0: parse in this process).",
+)
+def reference_import(file: str, dataset: str, batch_size: int | None, workers: int | None) -> None:
     """Import FILE (FtM entities, one JSON object per line; - reads standard input) as the
     reference dataset NAME. Bad lines are reported as 'line N: reason' and skipped; exits 1
     when any was. Importing the same file again leaves the same data."""
@@ -358,6 +365,7 @@ def reference_import(file: str, dataset: str, batch_size: int | None) -> None:
             uow_factory=svc.uow,
             index_key=svc.keys.index_key,
             batch_size=batch_size or reference.BATCH_SIZE,
+            workers=workers,
             on_bad_line=bad_line,
             on_progress=progress if bar is not None else None,
         )

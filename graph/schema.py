@@ -26,6 +26,7 @@ CONSTRAINTS: tuple[tuple[str, str, str], ...] = (
     ("notice_id", "Notice", "id"),
     ("notice_message_id", "Notice", "message_id"),
     ("outcome_id", "Outcome", "id"),
+    ("migration_id", "Migration", "id"),
     ("dataset_name", "Dataset", "name"),
 )
 

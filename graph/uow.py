@@ -18,7 +18,9 @@ from graph.repositories.cases import CaseRepository
 from graph.repositories.countries import CountryRepository
 from graph.repositories.dissemination import DisseminationRepository
 from graph.repositories.keyring import KeyringRepository
+from graph.repositories.migrations import MigrationRepository
 from graph.repositories.reference import Neo4jReferenceRepository
+from graph.repositories.tracing import TracingRepository
 from graph.repositories.users import UserRepository
 from silver.domain.audit import AuditChain
 from silver.domain.ports import AuditWitness
@@ -50,6 +52,8 @@ class Neo4jUnitOfWork(AbstractUnitOfWork):
         self.users = UserRepository(self._tx)
         self.audit = self._audit = AuditRepository(self._tx, self._chain)
         self.keyring = KeyringRepository(self._tx)
+        self.migrations = MigrationRepository(self._tx)
+        self.tracing = TracingRepository(self._tx)
         self.cases = CaseRepository(self._tx)
         self.countries = CountryRepository(self._tx)
         self.disseminations = DisseminationRepository(self._tx)

@@ -32,6 +32,7 @@ from silver.infra.config import Settings, load_settings
 from silver.infra.keys import KeyMaterial, audit_key, load_keys
 from silver.infra.login_throttle import RedisLoginThrottle
 from silver.infra.transport import GatewayTLS, Transport, make_transport
+from silver.services import migrations
 from silver.services.facade import Context, Services
 
 log = logging.getLogger(__name__)
@@ -105,12 +106,15 @@ class Silver:
 
     def init_graph(self) -> tuple[int, int]:
         """Constraints, indexes and the country seed (idempotent): (statements, seeded).
-        Also seals any screening result an older version left in the clear."""
+        Also seals any screening result an older version left in the clear, and runs the data
+        migrations not yet run (silver/services/migrations.py)."""
         statements = init_schema(self.driver, self.settings.neo4j_database)
         seeded = self.services.countries.seed()
         sealed = self.services.cases.seal_clear_screenings()
         if sealed:
             log.info("sealed %d screening results stored in the clear", sealed)
+        for ran in migrations.run_pending(self.uow, self._load_keys()):
+            log.info("migration %s", ran)
         return statements, seeded
 
     def health(self) -> dict[str, str]:

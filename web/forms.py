@@ -71,6 +71,7 @@ ROW_FIELDS: dict[str, tuple[str, ...]] = {
         "cadastral_reference",
         "vin",
         "registration_plate",
+        "registration_country",
         "imo",
         "name",
         "registration_mark",

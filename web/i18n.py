@@ -42,6 +42,7 @@ def label(kind: str, value: str | None) -> str:
 
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "status": {"awaiting_second_approval": "awaiting second approval"},
+    "basis": {},
     "role": {},
     "crime_type": {},
     "asset_type": {},
@@ -428,6 +429,7 @@ NL: dict[str, str] = {
     "Cadastral reference": "Kadastrale aanduiding",
     "VIN": "Chassisnummer (VIN)",
     "Registration plate": "Kenteken",
+    "Country of registration": "Land van registratie",
     "IMO number": "IMO-nummer",
     "Registration mark": "Registratiekenmerk",
     "Crypto currency": "Cryptovaluta",
@@ -621,4 +623,58 @@ NL: dict[str, str] = {
     "Entities": "Entiteiten",
     "Imported": "Geïmporteerd",
     "No reference data is loaded.": "Er is geen referentiedata geladen.",
+    # Tracing
+    "Trace": "Traceren",
+    "Back to the case": "Terug naar de zaak",
+    (
+        "Follow ownership and control from a subject or asset: down to what it owns or controls, "
+        "up to who owns or controls it, through this case, the reference data it matches and the "
+        "identifiers it shares with other cases. Another agency's case shows only its number and "
+        "agency."
+    ): (
+        "Volg eigendom en zeggenschap vanaf een persoon, organisatie of vermogensbestanddeel: "
+        "omlaag naar wat het bezit of beheerst, omhoog naar wie het bezit of beheerst, via deze "
+        "zaak, de referentiedata waarmee het overeenkomt en de kenmerken die het met andere "
+        "zaken deelt. Van een zaak van een andere organisatie ziet u alleen het nummer en de "
+        "organisatie."
+    ),
+    "Direction": "Richting",
+    "down: what it owns or controls": "omlaag: wat het bezit of beheerst",
+    "up: who owns or controls it": "omhoog: wie het bezit of beheerst",
+    "Depth (steps)": "Diepte (stappen)",
+    "Reached": "Bereikt",
+    "{n} companies, persons and assets reached.": (
+        "{n} bedrijven, personen en vermogensbestanddelen bereikt."
+    ),
+    "The trace stopped at 1,000: there is more.": "Het traceren stopte bij 1.000: er is meer.",
+    "Steps": "Stappen",
+    "Effective share": "Effectief belang",
+    "Path": "Pad",
+    "and {n} more, not followed": "en nog {n}, niet gevolgd",
+    "reference data": "referentiedata",
+    "another case": "een andere zaak",
+    "this case": "deze zaak",
+    "Add to the case": "Aan de zaak toevoegen",
+    "Drawing of the trace": "Tekening van het traceren",
+    (
+        "The first {n} paths; reference data is drawn in grey with a dashed border, another case "
+        "as a square. Choose a row above to highlight its path."
+    ): (
+        "De eerste {n} paden; referentiedata is grijs getekend met een gestippelde rand, een "
+        "andere zaak als vierkant. Kies hierboven een rij om het pad ervan te markeren."
+    ),
+    "The asset could not be added: {reason}": (
+        "Het vermogensbestanddeel kon niet worden toegevoegd: {reason}"
+    ),
+    "The asset was added to the case, and its country to the target countries.": (
+        "Het vermogensbestanddeel is aan de zaak toegevoegd, en het land ervan aan de doellanden."
+    ),
+    "Matches in reference data and other cases": "Overeenkomsten in referentiedata en andere zaken",
+    "Matches": "Overeenkomst",
+    "Basis": "Grondslag",
+    "Score": "Score",
+    "identifier": "kenmerk",
+    "name and birth date": "naam en geboortedatum",
+    "name and birth year": "naam en geboortejaar",
+    "name and jurisdiction": "naam en land van vestiging",
 }

@@ -16,7 +16,11 @@ from api.cases.schemas import (
     CaseSchema,
     CaseSummarySchema,
     LinkSchema,
+    MatchListSchema,
+    ReferenceAssetSchema,
     ScreeningSchema,
+    TraceQuerySchema,
+    TraceSchema,
 )
 from api.extensions import services
 from api.security import BEARER, current_user, requires
@@ -214,3 +218,59 @@ def import_ftm(payload: dict[str, Any]) -> Any:
     `case.<field>`; nothing is stored then."""
     case = services().cases.import_ftm(payload, current_user())
     return render(case), 201, {"ETag": etag(case), "Location": f"/api/v1/cases/{case.id}"}
+
+
+@blp.route("/<string:case_id>/matches", methods=["GET"])
+@blp.doc(security=BEARER)
+@blp.response(200, MatchListSchema)
+@requires(Role.CASEWORKER, Role.SCREENER)
+def matches(case_id: str) -> Any:
+    """Reference entities (and other cases, by number and agency only) that share a matching
+    key with the case's subjects and assets: an identifier (score 1.0), a person's name and
+    date of birth (0.9), an organisation's name in its jurisdiction (0.8), a person's name
+    and year of birth (0.6). Audited as a read of the case."""
+    return {"items": services().cases.matches(case_id, current_user(), _purpose())}
+
+
+@blp.route("/<string:case_id>/trace", methods=["GET"])
+@blp.doc(security=BEARER)
+@blp.arguments(TraceQuerySchema, location="query")
+@blp.response(200, TraceSchema)
+@requires(Role.CASEWORKER, Role.SCREENER)
+def trace(query: dict[str, Any], case_id: str) -> Any:
+    """Follow ownership and control from a subject or asset: `down` to what it owns or
+    controls, `up` to who owns or controls it, `depth` 1..6 steps, through the case, the
+    reference data it matches and the identifiers it shares with other cases. Shares are
+    multiplied along each path (`effective_share`, null when one is unknown). Another agency's
+    case shows as its number and agency and is not followed; at most 1,000 nodes
+    (`truncated`). Audited as a read of the case."""
+    return services().cases.trace(
+        case_id,
+        query["from_"],
+        query["direction"],
+        query["depth"],
+        current_user(),
+        _purpose(),
+    )
+
+
+@blp.route("/<string:case_id>/assets/from-reference", methods=["POST"])
+@blp.doc(
+    security=BEARER,
+    parameters=[
+        {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}}
+    ],
+)
+@blp.arguments(ReferenceAssetSchema)
+@blp.response(200, CaseSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@blp.alt_response(409, description="Not in draft or returned")
+@blp.alt_response(412, description="The If-Match ETag is stale")
+@requires(Role.CASEWORKER)
+def add_reference_asset(body: dict[str, Any], case_id: str) -> Any:
+    """Copy an asset found in reference data (a trace reached it) into the case: its type,
+    identifiers, name and country, validated like any asset; its country joins the target
+    countries."""
+    case = services().cases.add_reference_asset(
+        case_id, body["dataset"], body["entity_id"], if_match(), current_user()
+    )
+    return render(case), 200, {"ETag": etag(case)}

@@ -150,6 +150,10 @@ class AssetSchema(BaseSchema):
     cadastral_reference = fields.String(allow_none=True)
     vin = fields.String(allow_none=True)
     registration_plate = fields.String(allow_none=True)
+    registration_country = fields.String(
+        allow_none=True,
+        metadata={"description": "ISO 3166-1 alpha-2 of the country that issued the plate"},
+    )
     imo = fields.String(allow_none=True)
     name = _text(300, allow_none=True)
     registration_mark = fields.String(allow_none=True)
@@ -377,3 +381,100 @@ class ScreeningSchema(BaseSchema):
     quota = fields.Nested(QuotaSchema)
     case_version = fields.Integer()
     screened_at = fields.DateTime(allow_none=True)
+
+
+class MatchedCaseSchema(BaseSchema):
+    number = fields.String()
+    agency = fields.String()
+
+
+class MatchSchema(BaseSchema):
+    subject = fields.String(metadata={"description": "the subject's key in this case"})
+    asset = fields.String(metadata={"description": "the asset's key in this case"})
+    dataset = fields.String(allow_none=True, metadata={"description": "reference dataset"})
+    entity_id = fields.String(allow_none=True, metadata={"description": "its FtM id"})
+    schema = fields.String(allow_none=True, metadata={"description": "its FtM schema"})
+    caption = fields.String(allow_none=True)
+    case = fields.Nested(
+        MatchedCaseSchema,
+        allow_none=True,
+        metadata={"description": "another case that knows it: its number and agency only"},
+    )
+    basis = fields.String(
+        metadata={
+            "enum": [
+                "identifier",
+                "name_and_birth_date",
+                "name_and_birth_year",
+                "name_and_jurisdiction",
+            ]
+        }
+    )
+    kind = fields.String(metadata={"description": "the matching key (iban, passport, ...)"})
+    score = fields.Float(metadata={"description": "1.0 an identifier, less for a name"})
+
+
+class MatchListSchema(BaseSchema):
+    items = fields.List(fields.Nested(MatchSchema))
+
+
+class TraceQuerySchema(BaseSchema):
+    from_ = fields.String(
+        required=True,
+        data_key="from",
+        metadata={"description": "the key of a subject or asset of the case"},
+    )
+    direction = fields.String(
+        load_default="down",
+        metadata={"enum": ["down", "up"], "description": "down: what it owns or controls"},
+    )
+    depth = fields.Integer(
+        load_default=4, metadata={"minimum": 1, "maximum": 6, "description": "1..6"}
+    )
+
+
+class TraceNodeSchema(BaseSchema):
+    kind = fields.String(metadata={"enum": ["subject", "asset", "reference", "case"]})
+    key = fields.String()
+    dataset = fields.String()
+    entity_id = fields.String()
+    number = fields.String()
+    agency = fields.String()
+    schema = fields.String(allow_none=True)
+    caption = fields.String(allow_none=True)
+    country = fields.String(allow_none=True)
+
+
+class TraceStepSchema(BaseSchema):
+    node = fields.Nested(TraceNodeSchema)
+    relation = fields.String(
+        metadata={"description": "owns, controls, shareholder_of ... or same_<key>"}
+    )
+    share = fields.Float(allow_none=True)
+
+
+class NotExpandedSchema(BaseSchema):
+    relationships = fields.Integer()
+
+
+class ReachedSchema(BaseSchema):
+    node = fields.Nested(TraceNodeSchema)
+    hops = fields.Integer()
+    effective_share = fields.Float(allow_none=True)
+    path = fields.List(fields.Nested(TraceStepSchema))
+    not_expanded = fields.Nested(
+        NotExpandedSchema, metadata={"description": "a hub: reached, not followed further"}
+    )
+
+
+class TraceSchema(BaseSchema):
+    from_ = fields.String(data_key="from")
+    direction = fields.String()
+    depth = fields.Integer()
+    reached = fields.List(fields.Nested(ReachedSchema))
+    truncated = fields.Boolean()
+
+
+class ReferenceAssetSchema(BaseSchema):
+    dataset = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    entity_id = fields.String(required=True, validate=validate.Length(min=1, max=200))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import cast
@@ -168,7 +169,8 @@ class CaseRepository:
             """
             MATCH (c:Case {id: $id})
             UNWIND $subjects AS s
-            CREATE (n:Subject {uid: s.uid, case_id: $id, kind: s.kind, role: s.role})
+            CREATE (n:Subject {uid: s.uid, case_id: $id, kind: s.kind, role: s.role,
+                               agency: s.agency})
             SET n:$(s.labels)
             CREATE (c)-[:HAS_SUBJECT]->(n)
             """,
@@ -179,7 +181,7 @@ class CaseRepository:
             """
             MATCH (c:Case {id: $id})
             UNWIND $assets AS a
-            CREATE (n:Asset {uid: a.uid, case_id: $id, type: a.type,
+            CREATE (n:Asset {uid: a.uid, case_id: $id, type: a.type, agency: a.agency,
                              value_amount: a.value_amount, value_currency: a.value_currency})
             SET n:$(a.labels)
             CREATE (c)-[:HAS_ASSET]->(n)
@@ -234,19 +236,21 @@ class CaseRepository:
             targets=p["targets"],
         )
 
-    def links(self, case_id: str) -> list[LinkRow]:
-        """Subjects and assets of this case that share an identifier with another case."""
+    def links(self, case_id: str, kinds: Sequence[str]) -> list[LinkRow]:
+        """Subjects and assets of this case that share a key of one of `kinds` with another
+        case."""
         rows = self._tx.run(
             """
             MATCH (c:Case {id: $id})-[:HAS_SUBJECT|HAS_ASSET]->(n)-[:HAS_IDENTIFIER]->(i)
                   <-[:HAS_IDENTIFIER]-(m)<-[:HAS_SUBJECT|HAS_ASSET]-(o:Case)
-            WHERE o.id <> c.id AND o.purged_at IS NULL
+            WHERE o.id <> c.id AND o.purged_at IS NULL AND i.kind IN $kinds
             WITH n, i, o ORDER BY o.number
             RETURN n.uid AS uid, i.kind AS kind,
                    collect(DISTINCT {number: o.number, agency: o.agency}) AS cases
             ORDER BY uid, kind
             """,
             id=case_id,
+            kinds=list(kinds),
         )
         return [cast(LinkRow, dict(r)) for r in rows]
 
@@ -383,6 +387,19 @@ class CaseRepository:
             id=case_id,
             at=at,
         )
+
+    def ids_after(self, after: str, limit: int) -> list[str]:
+        """Case ids in order, from after `after`, at most `limit`: for walking every case
+        (not purged) in batches."""
+        rows = self._tx.run(
+            """
+            MATCH (c:Case) WHERE c.id > $after AND c.purged_at IS NULL
+            RETURN c.id AS id ORDER BY id LIMIT $limit
+            """,
+            after=after,
+            limit=limit,
+        )
+        return [str(r["id"]) for r in rows]
 
     def id_of(self, number: str) -> str | None:
         record = self._tx.run(

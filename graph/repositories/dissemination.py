@@ -244,7 +244,7 @@ class DisseminationRepository:
         self._tx.run(
             """
             MATCH (c:Case {id: $case_id})
-            CREATE (n:Asset {uid: $a.uid, case_id: $case_id, type: $a.type,
+            CREATE (n:Asset {uid: $a.uid, case_id: $case_id, type: $a.type, agency: $a.agency,
                              value_amount: $a.value_amount, value_currency: $a.value_currency})
             SET n:$($a.labels)
             CREATE (c)-[:HAS_ASSET]->(n)

@@ -68,7 +68,7 @@ def entity_rows(entities: Sequence[RefEntity]) -> list[dict[str, object]]:
             "jurisdictions": list(e.jurisdictions),
             "birth_dates": list(e.birth_dates),
             "properties": e.properties,
-            "identifiers": [{"kind": i.kind, "index": i.index} for i in e.identifiers],
+            "identifiers": [{"kind": i.kind, "index": i.blind_index} for i in e.identifiers],
         }
         for e in entities
     ]

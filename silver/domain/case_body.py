@@ -500,6 +500,7 @@ ASSET = Shape(
         "cadastral_reference": _optional(identifier(ids.normalise_generic)),
         "vin": _optional(identifier(ids.normalise_vin)),
         "registration_plate": _optional(identifier(ids.normalise_generic)),
+        "registration_country": _optional(country),
         "imo": _optional(identifier(ids.normalise_imo)),
         "name": _optional(text(300)),
         "registration_mark": _optional(identifier(ids.normalise_generic)),

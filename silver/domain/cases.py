@@ -88,7 +88,7 @@ ASSET_TYPES = (
 ASSET_TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "bank_account": ("iban", "account_number", "bic"),
     "real_estate": ("address", "cadastral_reference"),
-    "vehicle": ("vin", "registration_plate"),
+    "vehicle": ("vin", "registration_plate", "registration_country"),
     "vessel": ("imo", "name"),
     "aircraft": ("registration_mark",),
     "crypto_wallet": ("currency", "address"),

@@ -273,6 +273,58 @@ class UserChanges(TypedDict, total=False):
     locked_until: datetime | None
 
 
+class MatchRow(TypedDict):
+    """A case's subject or asset (by graph uid) that shares a matching key (`kind`) with a
+    reference entity (dataset ...) or with another case (case_number, case_agency)."""
+
+    uid: str
+    kind: str
+    dataset: str | None
+    entity_id: str | None
+    schema: str | None
+    caption: str | None
+    case_number: str | None
+    case_agency: str | None
+
+
+class RefEntityRow(TypedDict):
+    """A reference entity as published: its FtM schema, caption and properties (JSON)."""
+
+    id: str
+    schema: str
+    caption: str | None
+    properties: str
+
+
+class TraceNode(TypedDict, total=False):
+    """A node on a traced path: a case's subject or asset (uid, case_id), a reference entity
+    (dataset, id, schema, caption, countries, jurisdictions), or the identifier (kind) that two
+    of them share."""
+
+    uid: str | None
+    case_id: str | None
+    dataset: str | None
+    id: str | None
+    schema: str | None
+    caption: str | None
+    countries: list[str] | None
+    jurisdictions: list[str] | None
+    kind: str | None
+    ref: bool
+    subject: bool
+    identifier: bool
+
+
+class TraceRow(TypedDict):
+    """One node reached (the last of `nodes`): the path to it, its relationships in order
+    (`type`, `share`), how many ownership/control steps it took, and the node's degree."""
+
+    nodes: list[TraceNode]
+    relations: list[dict[str, Any]]
+    hops: int
+    degree: int
+
+
 # --- repositories ----------------------------------------------------------------------------
 
 
@@ -347,7 +399,7 @@ class CaseRepository(Protocol):
     def quota_used(self) -> int: ...
     def take_quota_slot(self, limit: int) -> int | None: ...
     def replace_projection(self, case_id: str, projection: Projection) -> None: ...
-    def links(self, case_id: str) -> list[LinkRow]: ...
+    def links(self, case_id: str, kinds: Sequence[str]) -> list[LinkRow]: ...
     def graph(self, case_id: str) -> CaseGraphRows: ...
     def add_decision(self, row: DecisionRow) -> None: ...
     def decisions(self, case_id: str) -> list[DecisionRow]: ...
@@ -356,6 +408,7 @@ class CaseRepository(Protocol):
     def due_for_purge(self, closed_before: datetime, pilot_over: bool) -> list[PurgeRow]: ...
     def purge(self, case_id: str, at: datetime) -> None: ...
     def id_of(self, number: str) -> str | None: ...
+    def ids_after(self, after: str, limit: int) -> list[str]: ...
 
 
 class DisseminationRepository(Protocol):
@@ -390,6 +443,30 @@ class Outbox(Protocol):
 
     def message_ids(self) -> Iterator[str]: ...
     def remove(self, message_id: str) -> bool: ...
+
+
+class TracingRepository(Protocol):
+    def matches(self, case_id: str) -> list[MatchRow]: ...
+    def trace(
+        self,
+        *,
+        case_id: str,
+        start_uid: str,
+        start_kind: str,
+        direction: str,
+        depth: int,
+        agency: str | None,
+        linking: Sequence[str],
+        fanout: int,
+        limit: int,
+    ) -> list[TraceRow]: ...
+    def cases(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]: ...
+    def entity(self, dataset: str, entity_id: str) -> RefEntityRow | None: ...
+
+
+class MigrationRepository(Protocol):
+    def done(self, migration_id: str) -> bool: ...
+    def record(self, migration_id: str, at: datetime, detail: str) -> None: ...
 
 
 class CountryRepository(Protocol):

@@ -7,12 +7,12 @@ in two cases meets at one shared Identifier node without its value being stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from silver.domain import identifiers
+from silver.domain import identifiers, matching
 from silver.domain.blind_index import blind_index
 
 # FollowTheMoney schema names for the node labels.
@@ -62,38 +62,9 @@ def asset_uid(case_id: str, index: int) -> str:
     return f"{case_id}/a{index}"
 
 
-def subject_identifiers(subject: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    """(kind, normalised value) pairs to match a subject across cases."""
-    for ident in subject.get("identifiers") or []:
-        yield ident["type"], ident["value"]
-    if subject.get("registration_number"):
-        prefix = subject.get("jurisdiction") or ""
-        yield "registration_number", f"{prefix}:{subject['registration_number']}"
-    if subject.get("lei"):
-        yield "lei", subject["lei"]
-
-
-def asset_identifiers(asset: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    """(kind, normalised value) pairs to match an asset across cases."""
-    if asset.get("iban"):
-        yield "iban", asset["iban"]
-    if asset.get("account_number") and asset.get("bic"):
-        yield "account", f"{asset['bic'][:8]}/{asset['account_number']}"
-    if asset.get("vin"):
-        yield "vin", asset["vin"]
-    if asset.get("imo"):
-        yield "imo", asset["imo"]
-    if asset.get("registration_plate"):
-        yield "registration_plate", f"{asset.get('country') or ''}:{asset['registration_plate']}"
-    if asset.get("registration_mark"):
-        yield "registration_mark", asset["registration_mark"]
-    if asset.get("cadastral_reference"):
-        yield "cadastral_reference", f"{asset.get('country') or ''}:{asset['cadastral_reference']}"
-    if asset.get("type") == "crypto_wallet" and asset.get("address") and asset.get("currency"):
-        address = identifiers.normalise_crypto_address(asset["currency"], asset["address"])
-        yield "crypto", f"{asset['currency']}:{address}"
-    if asset.get("isin"):
-        yield "isin", asset["isin"]
+# The matching keys live in silver/domain/matching.py; these names are the projection's view.
+subject_identifiers = matching.subject_keys
+asset_identifiers = matching.asset_keys
 
 
 # The canonical form of each identifying field of a subject or an asset, as the case-body
@@ -110,6 +81,7 @@ IDENTIFYING_FIELDS: dict[str, Callable[[str], str]] = {
     "vin": partial(identifiers.normalise_vin, require_check_digit=False),
     "imo": identifiers.normalise_imo,
     "registration_plate": identifiers.normalise_generic,
+    "registration_country": identifiers.normalise_country,
     "registration_mark": identifiers.normalise_generic,
     "cadastral_reference": identifiers.normalise_generic,
     "isin": identifiers.normalise_isin,
@@ -133,7 +105,14 @@ def canonical_identifying(item: Mapping[str, Any]) -> dict[str, Any]:
     idents = []
     for ident in item.get("identifiers") or []:
         try:
-            idents.append({**ident, "value": identifiers.normalise_generic(ident["value"])})
+            country = ident.get("country")
+            idents.append(
+                {
+                    **ident,
+                    "value": identifiers.normalise_generic(ident["value"]),
+                    "country": identifiers.normalise_country(country) if country else None,
+                }
+            )
         except identifiers.InvalidIdentifier:
             continue
     out["identifiers"] = idents
@@ -145,7 +124,12 @@ def canonical_identifying(item: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def project(case_id: str, body: dict[str, Any], index_key: bytes) -> Projection:
+def project(
+    case_id: str, body: dict[str, Any], index_key: bytes, agency: str | None = None
+) -> Projection:
+    """The graph of a case: its subjects and assets (labelled with the case's agency, so a
+    trace knows which it may expand), their matching keys as blind indexes, holdings,
+    relations and countries."""
     out = Projection(targets=list(body.get("target_countries") or []))
     subject_uids: dict[str, str] = {}
     for i, subject in enumerate(body.get("subjects") or []):
@@ -157,9 +141,10 @@ def project(case_id: str, body: dict[str, Any], index_key: bytes) -> Projection:
                 "labels": ["Subject", SUBJECT_LABELS[subject["kind"]]],
                 "kind": subject["kind"],
                 "role": subject["role"],
+                "agency": agency,
             }
         )
-        for kind, value in subject_identifiers(subject):
+        for kind, value in matching.unique(matching.subject_keys(subject)):
             out.identifiers.append(
                 {"owner": uid, "kind": kind, "index": blind_index(index_key, kind, value)}
             )
@@ -185,9 +170,10 @@ def project(case_id: str, body: dict[str, Any], index_key: bytes) -> Projection:
                 "type": asset["type"],
                 "value_amount": money.get("amount"),
                 "value_currency": money.get("currency"),
+                "agency": agency,
             }
         )
-        for kind, ident in asset_identifiers(asset):
+        for kind, ident in matching.unique(matching.asset_keys(asset)):
             out.identifiers.append(
                 {"owner": uid, "kind": kind, "index": blind_index(index_key, kind, ident)}
             )
@@ -199,7 +185,10 @@ def project(case_id: str, body: dict[str, Any], index_key: bytes) -> Projection:
                     "from": uid,
                     "to": subject_uids[asset["organisation"]],
                     "type": "SHARE_OF",
-                    "share": asset.get("percentage"),
+                    # a percentage in the case body, a share (0..1) on every graph edge
+                    "share": (
+                        asset["percentage"] / 100 if asset.get("percentage") is not None else None
+                    ),
                 }
             )
     for holding in body.get("holdings") or []:

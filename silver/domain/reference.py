@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from silver.domain import projection
 from silver.domain.blind_index import blind_index
@@ -75,14 +75,14 @@ def check_dataset_name(name: str) -> str:
     return name
 
 
-@dataclass(frozen=True, slots=True)
-class RefIdentifier:
+# The rows are named tuples: millions of them cross from parsing processes to the writing one,
+# and a tuple is the cheapest thing to pickle.
+class RefIdentifier(NamedTuple):
     kind: str
-    index: str
+    blind_index: str
 
 
-@dataclass(frozen=True, slots=True)
-class RefEntity:
+class RefEntity(NamedTuple):
     """A node entity as published, with the blind indexes of its identifiers."""
 
     id: str
@@ -96,8 +96,7 @@ class RefEntity:
     identifiers: tuple[RefIdentifier, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class RefLink:
+class RefLink(NamedTuple):
     """A typed, directed relationship between two entities of one dataset.
 
     ``id`` is the id of the FtM interval entity it stands for, or None for a link FtM writes as

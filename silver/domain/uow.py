@@ -21,6 +21,8 @@ class AbstractUnitOfWork(abc.ABC):
     countries: ports.CountryRepository
     disseminations: ports.DisseminationRepository
     keyring: ports.KeyringRepository
+    migrations: ports.MigrationRepository
+    tracing: ports.TracingRepository
     reference: ReferenceRepository
 
     def __init__(self) -> None:

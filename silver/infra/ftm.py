@@ -882,6 +882,18 @@ _CONTEXT_FIELDS = ("country", "currency", "bic")
 _IDENTIFYING = frozenset(IDENTIFYING_FIELDS)
 
 
+def _identification_kind(props: Mapping[str, Sequence[str]]) -> str:
+    """An Identification's kind as a case names it (its FtM `type` is free text)."""
+    words = " ".join(props.get("type") or []).lower()
+    if "passport" in words:
+        return "passport"
+    if "tax" in words:
+        return "tax_id"
+    if "national" in words or "identity" in words or "id card" in words:
+        return "national_id"
+    return "other"
+
+
 def identifying_views(
     schema: Schema, props: Mapping[str, Sequence[str]]
 ) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -890,19 +902,29 @@ def identifying_views(
     hashes exactly as it does a case's (silver.domain.reference.identifiers_of)."""
     name = schema.name
     if name == "Person":
-        for kind, prop in PERSON_ID_PROPERTIES.items():
-            for value in props.get(prop) or []:
-                yield "subject", {"kind": "person", "identifiers": [{"type": kind, "value": value}]}
+        # A number on the Person (passportNumber, idNumber ...) does not say which country
+        # issued it, and equal numbers of two countries are two people: no key. A Passport or
+        # Identification entity names its country.
+        names = [*(props.get("name") or []), *(props.get("alias") or [])]
+        for born in props.get("birthDate") or []:
+            for full_name in names:
+                yield "subject", {"kind": "person", "full_name": full_name, "date_of_birth": born}
         return
-    if name == "Passport":
-        for value in props.get("number") or []:
-            yield (
-                "subject",
-                {"kind": "person", "identifiers": [{"type": "passport", "value": value}]},
-            )
+    if name in IDENTIFICATION_SCHEMATA:
+        kind = "passport" if name == "Passport" else _identification_kind(props)
+        for country in props.get("country") or []:
+            for value in props.get("number") or []:
+                ident = {"type": kind, "value": value, "country": country}
+                yield "subject", {"kind": "person", "identifiers": [ident]}
         return
     if schema.is_a("LegalEntity"):
         jurisdiction = next(iter(props.get("jurisdiction") or []), None)
+        for org_name in props.get("name") or []:
+            if jurisdiction:
+                yield (
+                    "subject",
+                    {"kind": "organisation", "name": org_name, "jurisdiction": jurisdiction},
+                )
         for value in props.get("registrationNumber") or []:
             yield (
                 "subject",
@@ -924,6 +946,9 @@ def identifying_views(
         prop = form.get(field_name, field_name)
         if schema.get(prop) is not None:
             context[field_name] = next(iter(props.get(prop) or []), None)
+    if kind == "vehicle":
+        # A vehicle's FtM country is where it is registered: what its plate is keyed with.
+        context["registration_country"] = context.get("country")
     for field_name, prop in ASSET_FORMS[kind].fields:
         if field_name in _CONTEXT_FIELDS or not (
             field_name in _IDENTIFYING or (kind == "crypto_wallet" and field_name == "address")
@@ -942,3 +967,38 @@ def identifying_views(
         # FtM has a second property for a wallet's address.
         for value in props.get("cryptoAddress") or []:
             yield "asset", {**context, "address": value}
+
+
+# --- A reference entity copied into a case as an asset -------------------------------------
+
+# Where a reference asset is, by the first of these properties it has (a vessel and an aircraft
+# by their flag, a company share by its issuer's jurisdiction is not known here).
+_WHERE = ("country", "flag", "jurisdiction")
+
+
+def asset_from_reference(
+    schema_name: str, props: Mapping[str, Sequence[str]]
+) -> dict[str, Any] | None:
+    """What a case can hold of a published asset: its type, the identifying fields of that type
+    (the first value of each), a vessel's name, and the country it is in. None when the schema
+    is not one of an asset a case holds. Values are as published: the case-body validation
+    normalises and checks them when the asset is added."""
+    kind = ASSET_TYPE_OF_SCHEMA.get(schema_name)
+    if kind is None or kind in ("other", "company_share"):
+        return None
+    asset: dict[str, Any] = {"type": kind}
+    for field_name, prop in ASSET_FORMS[kind].fields:
+        values = [v for v in props.get(prop) or [] if v]
+        if kind == "vehicle":
+            compact = [re.sub(r"[\s-]", "", v).upper() for v in values]
+            shaped = [v for v, c in zip(values, compact, strict=True) if VIN_SHAPE.fullmatch(c)]
+            values = shaped if field_name == "vin" else [v for v in values if v not in shaped]
+        if values and field_name not in asset:
+            asset[field_name] = values[0]
+    for prop in _WHERE:
+        if props.get(prop):
+            asset["country"] = str(props[prop][0]).upper()
+            break
+    if kind == "vehicle" and asset.get("registration_plate") and asset.get("country"):
+        asset["registration_country"] = asset["country"]
+    return asset

@@ -9,8 +9,9 @@ that is no date) is dropped, as followthemoney itself does, and the entity kept.
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass, field
 
+import orjson
 from followthemoney import model, registry
 from followthemoney.exc import InvalidData
 from followthemoney.proxy import EntityProxy
@@ -36,8 +37,8 @@ class BadEntity(ValueError):
 def parse(line: bytes | str) -> EntityProxy:
     """A line -> an FtM entity proxy with cleaned values, or BadEntity."""
     try:
-        data = json.loads(line)
-    except (ValueError, UnicodeDecodeError) as exc:
+        data = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
         raise BadEntity(f"not JSON ({type(exc).__name__})") from None
     if not isinstance(data, dict):
         raise BadEntity("not a JSON object")
@@ -82,7 +83,7 @@ def rows(proxy: EntityProxy, index_key: bytes) -> tuple[RefEntity | None, list[R
     or, for an interval entity, as links."""
     schema = proxy.schema
     props = proxy.properties
-    published = json.dumps(props, ensure_ascii=False, separators=(",", ":"))
+    published = orjson.dumps(props).decode()
     if schema.edge:
         return None, _interval_links(proxy, props, published)
     identifiers: tuple[RefIdentifier, ...] = ()
@@ -150,3 +151,33 @@ def _interval_links(
 
 def read(line: bytes | str, index_key: bytes) -> tuple[RefEntity | None, list[RefLink]]:
     return rows(parse(line), index_key)
+
+
+@dataclass
+class Chunk:
+    """What a run of consecutive lines holds: rows, and the bad lines with their reason."""
+
+    entities: list[RefEntity] = field(default_factory=list)
+    links: list[RefLink] = field(default_factory=list)
+    bad: list[tuple[int, str]] = field(default_factory=list)
+    imported: int = 0
+    bytes: int = 0
+
+
+def read_chunk(first: int, lines: list[bytes], index_key: bytes) -> Chunk:
+    """Lines numbered from ``first`` -> a Chunk (runs in a worker process for big files)."""
+    out = Chunk()
+    for number, line in enumerate(lines, first):
+        out.bytes += len(line)
+        if not line.strip():
+            continue
+        try:
+            entity, links = read(line, index_key)
+        except BadEntity as exc:
+            out.bad.append((number, str(exc)))
+            continue
+        out.imported += 1
+        if entity is not None:
+            out.entities.append(entity)
+        out.links.extend(links)
+    return out

@@ -46,6 +46,7 @@ from silver.services import (
     retention,
     screening,
     stats,
+    tracing,
 )
 from silver.services.case_store import utcnow
 from silver.services.progress import Track, untracked
@@ -140,6 +141,26 @@ class Cases:
     def import_ftm(self, payload: dict[str, Any], user: User) -> Case:
         """A draft case from its fields and FollowTheMoney entities, validated as any case."""
         return ftm_cases.import_case(payload, user, self._ctx.uow(), self._ctx.keys())
+
+    def matches(self, case_id: str, user: User, purpose: str) -> list[dict[str, Any]]:
+        """Reference entities and other cases that share a matching key with the case."""
+        return tracing.matches(case_id, user, self._ctx.uow(), self._ctx.keys(), purpose)
+
+    def trace(
+        self, case_id: str, start: str, direction: str, depth: int, user: User, purpose: str
+    ) -> dict[str, Any]:
+        """Where ownership and control lead from a subject or asset (down or up)."""
+        return tracing.trace(
+            case_id, start, direction, depth, user, self._ctx.uow(), self._ctx.keys(), purpose
+        )
+
+    def add_reference_asset(
+        self, case_id: str, dataset: str, entity_id: str, version: int | None, user: User
+    ) -> Case:
+        """Copy a traced reference asset into the case (and its country into the targets)."""
+        return ftm_cases.add_reference_asset(
+            case_id, dataset, entity_id, version, user, self._ctx.uow, self._ctx.keys()
+        )
 
     def screening(self, case_id: str, user: User) -> dict[str, Any]:
         settings = self._ctx.settings

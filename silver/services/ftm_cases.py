@@ -10,11 +10,13 @@ and nothing is stored.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from silver.domain.audit import AuditEvent
-from silver.domain.cases import Case
+from silver.domain.cases import REQUESTER, Case
 from silver.domain.errors import ValidationFailed
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import User
@@ -92,3 +94,59 @@ def _entity_key(mapped: ftm.MappedEntities, key: str) -> str:
     if key.split(".", 1)[0] in ENTITY_PARTS:
         return mapped.where(key) or f"entities.{key}"
     return f"case.{key}"
+
+
+def reference_asset(
+    dataset: str, entity_id: str, uow: AbstractUnitOfWork
+) -> tuple[dict[str, Any], str | None]:
+    """A reference entity as a case asset (its identifiers, name and country, what Silver can
+    hold of it) and the country it is in; ValidationFailed when it is no asset."""
+    with uow:
+        found = uow.tracing.entity(dataset, entity_id)
+    if found is None:
+        raise ValidationFailed(
+            {"entity_id": [f"is not an entity of reference dataset {dataset!r}"]}
+        )
+    properties: dict[str, list[str]] = json.loads(found["properties"] or "{}")
+    asset = ftm.asset_from_reference(found["schema"], properties)
+    if asset is None:
+        raise ValidationFailed(
+            {"entity_id": [f"is a {found['schema']}, not an asset a case can hold"]}
+        )
+    caption = found["caption"] or entity_id
+    asset["description"] = f"{caption} (reference data: {dataset}, {entity_id})"[:2000]
+    return asset, asset.get("country")
+
+
+def add_reference_asset(
+    case_id: str,
+    dataset: str,
+    entity_id: str,
+    version: int | None,
+    user: User,
+    uow_factory: Callable[[], AbstractUnitOfWork],
+    keys: KeyMaterial,
+) -> Case:
+    """Copy a traced reference asset into a draft or returned case as a new asset (validated
+    like any other), and add the country it is in to the target countries."""
+    asset, country = reference_asset(dataset, entity_id, uow_factory())
+    with uow_factory() as uow:
+        _, case = intake.read_visible(uow, case_id, user, keys)
+    taken = {item["key"] for part in ("subjects", "assets") for item in case.body.get(part) or []}
+    asset["key"] = _free_key(f"ref-{entity_id}", taken)
+    patch: dict[str, Any] = {"assets": [*(case.body.get("assets") or []), asset]}
+    targets = list(case.body.get("target_countries") or [])
+    if country and country != REQUESTER and country not in targets:
+        patch["target_countries"] = [*targets, country]
+    return intake.update_case(case_id, patch, version, user, uow_factory(), keys)
+
+
+def _free_key(wanted: str, taken: set[str]) -> str:
+    base = re.sub(r"[^A-Za-z0-9_.-]", "-", wanted)[:56] or "ref"
+    if not base[0].isalnum():
+        base = "r" + base[1:]
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}-{n}"
+    return key

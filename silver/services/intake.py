@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from silver.domain import access, projection
+from silver.domain import access, matching, projection
 from silver.domain.audit import AuditEvent
 from silver.domain.case_body import validate_case_body
 from silver.domain.cases import Case, Status, StatusChange, case_number, subject_label
@@ -75,7 +75,9 @@ def create_case(
             **_plain_fields(body),  # type: ignore[typeddict-item]  # all required keys given
         }
         uow.cases.add(row)
-        uow.cases.replace_projection(case_id, projection.project(case_id, body, keys.index_key))
+        uow.cases.replace_projection(
+            case_id, projection.project(case_id, body, keys.index_key, user.agency.value)
+        )
         uow.audit.append(
             AuditEvent("case.create", user.username, now, case_id, detail={"number": number})
         )
@@ -202,7 +204,9 @@ def update_case(
         }
         if not uow.cases.save(case_id, case.version, changes):
             raise PreconditionFailed("the case was changed by someone else: read it again")
-        uow.cases.replace_projection(case_id, projection.project(case_id, body, keys.index_key))
+        uow.cases.replace_projection(
+            case_id, projection.project(case_id, body, keys.index_key, row["agency"])
+        )
         uow.audit.append(
             AuditEvent("case.update", user.username, now, case_id, detail={"fields": sorted(patch)})
         )
@@ -257,7 +261,7 @@ def links_in(uow: AbstractUnitOfWork, case: Case) -> list[dict[str, Any]]:
             "identifier_type": r["kind"],
             "cases": r["cases"],
         }
-        for r in uow.cases.links(case.id)
+        for r in uow.cases.links(case.id, sorted(matching.LINKING_KINDS))
         if r["uid"] in items
     ]
 
@@ -290,7 +294,7 @@ def _items_by_uid(case: Case) -> dict[str, tuple[str, dict[str, Any]]]:
     return out
 
 
-def _asset_label(asset: dict[str, Any]) -> str:
+def asset_label(asset: dict[str, Any]) -> str:
     for name in (
         "iban",
         "imo",
@@ -341,7 +345,7 @@ def case_graph(
                 {
                     "id": item["key"],
                     "type": item["type"],
-                    "label": _asset_label(item),
+                    "label": asset_label(item),
                     "properties": {"estimated_value": item.get("estimated_value")},
                 }
             )

@@ -142,7 +142,7 @@ def _add_asset(
     now: Any,
 ) -> None:
     grown = {**body, "assets": [*(body.get("assets") or []), asset]}
-    projected = projection.project(row["id"], grown, keys.index_key)
+    projected = projection.project(row["id"], grown, keys.index_key, row["agency"])
     new = projected.assets[-1]
     uow.cases.save(
         row["id"],

@@ -26,7 +26,8 @@ from silver.domain.case_body import validate_case_body
 from silver.infra import queue as job_queue
 from silver.services import auth, reference
 from tests.integration.conftest import PASSWORD, Login
-from tests.support.cases import case_body, nl_iban
+from tests.support.cases import case_body, imo, nl_iban
+from tests.support.reference import chain as tracing_chain
 from web import forms, i18n
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -816,5 +817,44 @@ def test_the_reference_datasets_page_lists_what_is_loaded(web: WebLogin, svc: Se
         )
         assert row and row.group(1) == "1"
         assert web("evaluator").get("/reference").status_code == 403
+    finally:
+        reference.delete_dataset(dataset, uow_factory=svc.uow)
+
+
+def test_the_trace_panel_reaches_a_vessel_and_adds_it_to_the_case(
+    web: WebLogin, svc: Services
+) -> None:
+    tag, vessel_imo = uuid.uuid4().hex[:6], imo()
+    dataset = f"webtrace-{tag}"
+    reference.import_reference(
+        [json.dumps(e).encode() for e in tracing_chain(tag, vessel_imo)],
+        dataset,
+        uow_factory=svc.uow,
+        index_key=svc.keys.index_key,
+    )
+    try:
+        cw = web("caseworker", "FIOD")
+        case_id = create_case(cw, **{"subjects-0-full_name": "ZILVÉRBERG, Jan"})
+        page = cw.get(f"/cases/{case_id}/trace?from=s1&direction=down&depth=4")
+        assert page.status_code == 200, text(page)
+        shown = text(page)
+        assert "Silver Moon" in shown and "30.0%" in shown
+        assert "name and birth date" in shown  # the match that bridged to the reference person
+        assert 'id="trace-data"' in page.get_data(as_text=True)
+
+        form_page = f"/cases/{case_id}/trace?from=s1&depth=4"
+        version = re.search(r'name="version" value="(\d+)"', page.get_data(as_text=True))
+        assert version
+        added = cw.post(
+            f"/cases/{case_id}/trace/add",
+            {"dataset": dataset, "entity_id": f"{tag}-v", "version": version.group(1)},
+            form_page=form_page,
+        )
+        assert added.status_code == 303, text(added)
+        case_page = text(cw.get(f"/cases/{case_id}"))
+        assert vessel_imo in case_page and "PA" in case_page
+
+        refused = cw.get(f"/cases/{case_id}/trace?from=s1&depth=9")
+        assert refused.status_code == 422 and "depth" in text(refused)
     finally:
         reference.delete_dataset(dataset, uow_factory=svc.uow)

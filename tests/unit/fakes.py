@@ -10,6 +10,7 @@ use; a method a test needs and the fake lacks fails loudly (AttributeError), nev
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -112,7 +113,7 @@ class FakeCaseRepository:
     def replace_projection(self, case_id: str, projection: Projection) -> None:
         self._s.projections[case_id] = copy.deepcopy(projection)
 
-    def links(self, case_id: str) -> list[LinkRow]:
+    def links(self, case_id: str, kinds: Sequence[str]) -> list[LinkRow]:
         """Subjects and assets of this case sharing a blind index with another case."""
         mine = self._s.projections.get(case_id)
         if mine is None:
@@ -124,6 +125,8 @@ class FakeCaseRepository:
                 for other, p in sorted(self._s.projections.items())
                 if other != case_id and any(i["index"] == ident["index"] for i in p.identifiers)
             ]
+            if ident["kind"] not in kinds:
+                continue
             if others:
                 out.append({"uid": ident["owner"], "kind": ident["kind"], "cases": others})
         return out

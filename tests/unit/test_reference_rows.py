@@ -150,7 +150,7 @@ def case_indexes(body: dict[str, Any]) -> set[tuple[str, str]]:
 def ref_indexes(raw: bytes) -> set[tuple[str, str]]:
     entity, _ = ftm_reference.read(raw, KEY)
     assert entity is not None
-    return {(i.kind, i.index) for i in entity.identifiers}
+    return {(i.kind, i.blind_index) for i in entity.identifiers}
 
 
 def test_identifiers_are_keyed_exactly_as_a_cases() -> None:
@@ -172,6 +172,7 @@ def test_identifiers_are_keyed_exactly_as_a_cases() -> None:
             "type": "vehicle",
             "vin": vin,
             "registration_plate": "XX-12-YY",
+            "registration_country": "NL",
             "country": "NL",
         },
         {"key": "a5", "type": "aircraft", "registration_mark": "PH-ABC"},
@@ -186,12 +187,23 @@ def test_identifiers_are_keyed_exactly_as_a_cases() -> None:
     ]
     body["holdings"] = []
     spaced = " ".join(iban[i : i + 4] for i in range(0, len(iban), 4)).lower()
+    person, company = body["subjects"][0], body["subjects"][1]
     published = [
-        line("p", "Person", name=["P"], passportNumber=["nx123456"]),
+        # The same person written another way, and the same company with its legal form
+        # spelt out: one name key each (persons by name and birth date, companies by name
+        # and jurisdiction).
+        line(
+            "p",
+            "Person",
+            name=[", ".join(reversed(person["full_name"].upper().split(" ", 1)))],
+            birthDate=[person["date_of_birth"]],
+            passportNumber=["nx123456"],  # no issuing country: not a key
+        ),
+        line("pp", "Passport", number=["nx123456"], country=["nl"]),
         line(
             "o",
             "Company",
-            name=["O"],
+            name=[company["name"].replace(" BV", " B.V.")],
             registrationNumber=["123456"],
             jurisdiction=["nl"],
             leiCode=[lei.lower()],

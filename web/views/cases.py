@@ -38,6 +38,7 @@ TYPE_FIELD_LABELS = {
     "cadastral_reference": "Cadastral reference",
     "vin": "VIN",
     "registration_plate": "Registration plate",
+    "registration_country": "Country of registration",
     "imo": "IMO number",
     "name": "Name",
     "registration_mark": "Registration mark",
