@@ -22,7 +22,21 @@ $(VENV)/.deps: requirements.txt requirements-dev.txt | icu-install
 	@touch $@
 
 .PHONY: deps
-deps: $(VENV)/.deps ## Create the virtualenv and install the pinned dependencies
+deps: pdf-libs $(VENV)/.deps ## Create the virtualenv, install the pinned dependencies (and Pango for PDFs)
+
+# WeasyPrint (the PDF report) needs Pango >= 1.44 with its FreeType backend and HarfBuzz's subset
+# library, plus a font; Debian 11 and later package them.
+PDF_LIBS := libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0 libfontconfig.so.1
+.PHONY: pdf-libs
+pdf-libs: ## Install Pango and a font from Debian packages when missing (WeasyPrint's PDF report)
+	@ldconfig=$$(command -v ldconfig || echo /sbin/ldconfig); \
+	missing=; for lib in $(PDF_LIBS); do $$ldconfig -p | grep -q "$$lib" || missing=1; done; \
+	if [ -n "$$missing" ] || ! fc-list 2>/dev/null | grep -q .; then \
+	  echo "installing Pango, HarfBuzz and DejaVu fonts (Debian packages) for the PDF report"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core >/dev/null; \
+	fi
 
 $(NEO4J_STAMP): $(NEO4J_DIR)/pom.xml $(NEO4J_DIR)/src/main/java/silver/neo4j/Launcher.java
 	@if [ -n "$$NEO4J_URI" ]; then echo "NEO4J_URI is set: not building the local Neo4j"; else \

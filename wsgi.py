@@ -8,7 +8,6 @@ import time.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 
 from flask import Flask
@@ -17,16 +16,19 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from api.app import init_api
 from api.cli import register_cli
 from api.limits import init_limits
+from api.observability import init_observability
 from silver.bootstrap import bootstrap
 from silver.infra.config import Settings
+from silver.infra.logs import configure_logging
 from web import init_web
 
 
 def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
+    configure_logging()
     silver = bootstrap(config)
     app = Flask(__name__)
-    logging.basicConfig(level=logging.INFO)
     app.extensions["silver"] = silver
+    init_observability(app)
     hops = silver.settings.proxy_hops
     if hops:
         # Behind that many trusted proxies, the client is who they say (X-Forwarded-For), and

@@ -53,6 +53,7 @@ def _register_blueprints(api: Api) -> None:
     from api.reference.routes import blp as reference_blp
     from api.screening.routes import blp as screening_blp
     from api.stats.routes import blp as stats_blp
+    from api.users.routes import blp as users_blp
 
     blueprints: list[Any] = [
         health_blp,
@@ -64,6 +65,7 @@ def _register_blueprints(api: Api) -> None:
         dissemination_blp,
         audit_blp,
         reference_blp,
+        users_blp,
     ]
     for blp in blueprints:
         api.register_blueprint(blp)

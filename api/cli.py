@@ -3,6 +3,7 @@ reference ...`."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -15,8 +16,10 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from api.extensions import services, silver
+from api.progress import terminal_progress
 from silver.domain.errors import SilverError, ValidationFailed
 from silver.domain.users import Agency, Role
+from silver.services.progress import untracked
 
 
 def _fail(exc: SilverError) -> None:
@@ -73,7 +76,7 @@ def audit_verify() -> None:
     """Check the keyed chain of every audit event, and that no event recorded in the witness
     file (var/audit/head) is missing or different."""
     try:
-        report = services().audit.verify()
+        report = services().audit.verify(terminal_progress())
     except SilverError as exc:
         _fail(exc)
         return
@@ -97,11 +100,24 @@ keys_cli = AppGroup("keys", help="Encryption keys.")
 def keys_rotate() -> None:
     """Make a new master key current (development) and re-wrap every case's data key."""
     try:
-        current, rewrapped = services().master_keys.rotate()
+        current, rewrapped = services().master_keys.rotate(terminal_progress())
     except SilverError as exc:
         _fail(exc)
         return
     click.echo(f"master key {current} is current; re-wrapped {rewrapped} data keys")
+
+
+@keys_cli.command("rotate-signing")
+def keys_rotate_signing() -> None:
+    """Make a new signing key current (development: var/keys); the key it replaces stays in
+    the JWK set (GET /api/v1/signing-keys.jwks), so messages signed before still verify."""
+    try:
+        new, retired = services().signing_keys.rotate()
+    except SilverError as exc:
+        _fail(exc)
+        return
+    click.echo(f"signing key {new} is current; {retired} is retired and still published")
+    click.echo("restart the web processes and the worker if they run (make stop && make run)")
 
 
 demo_cli = AppGroup("demo", help="The fictional demo data set.")
@@ -123,7 +139,7 @@ def demo_load(password_stdin: bool) -> None:
         sys.exit(2)
     password = sys.stdin.readline().rstrip("\r\n")
     try:
-        numbers = load_demo(services(), password=password)
+        numbers = load_demo(services(), password=password, track=terminal_progress())
     except SilverError as exc:
         _fail(exc)
         return
@@ -151,21 +167,52 @@ messages_cli = AppGroup("messages", help="Signed messages (the outbox, or what a
     "--public-key",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The sender's public key in PEM (GET /api/v1/signing-key); default: this "
-    "installation's own key.",
+    "installation's own keys.",
+)
+@click.option(
+    "--jwks",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The sender's JWK set (GET /api/v1/signing-keys.jwks), for .jws files.",
 )
 def messages_verify(
-    files: tuple[Path, ...], signature: Path | None, public_key: Path | None
+    files: tuple[Path, ...],
+    signature: Path | None,
+    public_key: Path | None,
+    jwks: Path | None,
 ) -> None:
-    """Check the Ed25519 signature of each message FILE over its exact bytes."""
-    from silver.services.messages import verify_file
+    """Check each FILE: a message (.json) by its Ed25519 signature (.sig) over its exact bytes,
+    or a detached JWS (.jws) against the message beside it, by the key its header names."""
+    from silver.infra import jose
+    from silver.services.messages import verify_file, verify_jws_file
 
     if signature is not None and len(files) > 1:
         click.echo("error: --signature goes with exactly one message file", err=True)
         sys.exit(2)
-    pem = public_key.read_text() if public_key else services().keys.signing.public_pem()
+    if public_key is not None and jwks is not None:
+        click.echo("error: give --public-key or --jwks, not both", err=True)
+        sys.exit(2)
+    own = services().signing_keys.current()
+    pem = public_key.read_text() if public_key else own.current.public_pem()
+    try:
+        if jwks is not None:
+            keys = jose.keys_of_jwk_set(json.loads(jwks.read_text()))
+        elif public_key is not None:
+            keys = jose.keys_by_id([pem])
+        else:
+            keys = jose.keys_by_id(own.public_pems())
+    except (SilverError, ValueError) as exc:
+        click.echo(f"error: the keys cannot be read: {exc}", err=True)
+        sys.exit(2)
     failed = 0
     for path in files:
-        report = verify_file(path, pem, signature)
+        if path.suffix == ".jws":
+            report = verify_jws_file(path, keys)
+        elif jwks is not None:
+            click.echo(f"FAILED {path}: --jwks checks .jws files; give the .jws", err=True)
+            failed += 1
+            continue
+        else:
+            report = verify_file(path, pem, signature)
         if report.ok:
             click.echo(
                 f"OK {path}: message {report.message_id} to {report.recipient}, "
@@ -195,13 +242,21 @@ def retention_purge(dry_run: bool) -> None:
             click.echo(f"due: {case['number']}")
         click.echo(f"{len(due)} case(s) due for erasure (dry run: nothing erased)")
         return
-    for case in due:
+    track = terminal_progress()
+    # With a bar on the terminal the per-case lines come after it, so neither garbles the other.
+    report: list[tuple[str, bool]] = []
+    for case in track(due, len(due), "erasing"):
         try:
             retention.purge(case["id"], now)
         except SilverError as exc:
-            click.echo(f"skipped {case['number']}: {exc.detail}", err=True)
-            continue
-        click.echo(f"erased {case['number']}")
+            report.append((f"skipped {case['number']}: {exc.detail}", True))
+        else:
+            report.append((f"erased {case['number']}", False))
+        if track is untracked:
+            click.echo(report[-1][0], err=report[-1][1])
+    if track is not untracked:
+        for line, is_error in report:
+            click.echo(line, err=is_error)
     click.echo(f"{len(due)} case(s) due; retention {retention.policy.days} days after closure")
 
 

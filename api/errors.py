@@ -12,12 +12,14 @@ from flask import Flask, Response, json
 from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 
+from api.observability import current_request_id
 from silver.domain.errors import (
     ConfigError,
     Conflict,
     CryptoError,
     Forbidden,
     NotFound,
+    PasswordChangeRequired,
     PreconditionFailed,
     PreconditionRequired,
     SilverError,
@@ -33,6 +35,7 @@ PROBLEM = "application/problem+json"
 
 # The HTTP status and title of each domain error (the most specific class listed wins).
 STATUSES: tuple[tuple[type[SilverError], int, str], ...] = (
+    (PasswordChangeRequired, 403, "Password change required"),
     (ValidationFailed, 422, "Validation failed"),
     (Unauthenticated, 401, "Unauthorized"),
     (Forbidden, 403, "Forbidden"),
@@ -57,6 +60,10 @@ def status_of(exc: SilverError) -> tuple[int, str]:
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    request_id = current_request_id()
+    if request_id:
+        # The id of this request in the logs: what to quote when asking why it failed.
+        body["request_id"] = request_id
     return Response(json.dumps(body), status=status, mimetype=PROBLEM)
 
 

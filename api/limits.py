@@ -30,7 +30,10 @@ from flask_limiter import ApplicationLimit, Limiter, RequestLimit
 from silver.domain.users import LOGIN_THROTTLED
 from silver.infra.config import Settings
 
-LOGIN_ENDPOINTS = frozenset({"auth.issue_token", "web.login"})
+# A password change checks the current password as a login does: the same budget.
+LOGIN_ENDPOINTS = frozenset(
+    {"auth.issue_token", "web.login", "auth.change_password", "web.password"}
+)
 REFUSALS_THROTTLED = "Too many refused requests from this address. Try again later."
 # Flask-Limiter skips a limit whose key is empty (a login without a username: 422 anyway).
 NO_KEY = ""
@@ -115,8 +118,9 @@ def init_limits(app: Flask, settings: Settings) -> Limiter:
         ],
     )
     limiter.init_app(app)
-    # Health checks come from a load balancer, often all from one address.
-    health = app.view_functions.get("health.healthz")
-    if health is not None:
-        limiter.exempt(health)
+    # Health checks come from a load balancer, often all from one address; so do scrapes.
+    for endpoint in ("health.healthz", "health.livez", "health.readyz", "metrics"):
+        view = app.view_functions.get(endpoint)
+        if view is not None:
+            limiter.exempt(view)
     return limiter

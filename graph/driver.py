@@ -32,3 +32,14 @@ def make_driver(settings: DriverSettings) -> neo4j.Driver:
 def ping(driver: neo4j.Driver, database: str | None) -> None:
     """Raises when Neo4j does not answer a trivial query."""
     driver.execute_query("RETURN 1", database_=database, routing_=neo4j.RoutingControl.READ)
+
+
+def countries_seeded(driver: neo4j.Driver, database: str | None) -> bool:
+    """Whether `graph init` ran: the Country nodes exist (every request that screens or
+    disseminates needs them)."""
+    records, _, _ = driver.execute_query(
+        "MATCH (c:Country) RETURN c.code AS code LIMIT 1",
+        database_=database,
+        routing_=neo4j.RoutingControl.READ,
+    )
+    return bool(records)

@@ -128,7 +128,12 @@ start_web() {
   if running web; then say "web: already running (pid $(cat "$RUN/web.pid"))"; return; fi
   port_open "$PORT" && die "port $PORT is taken by another process; set PORT"
   say "web: starting gunicorn on 127.0.0.1:$PORT (log in $SHOWN/log/web.log)"
-  nohup "$VENV/bin/gunicorn" --bind "127.0.0.1:$PORT" --workers "${WEB_CONCURRENCY:-2}" \
+  # Each gunicorn worker counts its requests in files here; /metrics adds them up. Counts of a
+  # previous run would be added too, so the directory starts empty.
+  local metrics="$VAR/metrics"
+  rm -rf "$metrics" && mkdir -p "$metrics" && chmod 700 "$metrics"
+  PROMETHEUS_MULTIPROC_DIR="$metrics" nohup "$VENV/bin/gunicorn" -c "$ROOT/ops/gunicorn.conf.py" \
+    --bind "127.0.0.1:$PORT" --workers "${WEB_CONCURRENCY:-2}" \
     --access-logfile "$LOG/access.log" --error-logfile "$LOG/web.log" "wsgi:create_app()" \
     < /dev/null >>"$LOG/web.log" 2>&1 &
   echo $! > "$RUN/web.pid"

@@ -21,7 +21,7 @@ from typing import Any
 import neo4j
 import redis
 
-from graph.driver import make_driver, ping
+from graph.driver import countries_seeded, make_driver, ping
 from graph.repositories.stats import read_stats
 from graph.schema import init_schema
 from graph.uow import Neo4jUnitOfWork
@@ -129,6 +129,23 @@ class Silver:
         except Exception:
             result["redis"] = "down"
         return result
+
+    def readiness(self) -> dict[str, str]:
+        """'ok' for each thing a request needs: Neo4j and Redis answer, and the graph is
+        initialised (`graph init` seeded the countries); else what is wrong."""
+        result = self.health()
+        result["graph"] = "unknown"
+        if result["neo4j"] == "ok":
+            try:
+                seeded = countries_seeded(self.driver, self.settings.neo4j_database)
+                result["graph"] = "ok" if seeded else "not initialised"
+            except Exception:
+                result["graph"] = "unknown"
+        return result
+
+    def queue_stats(self) -> dict[str, int]:
+        """Jobs of the queue by state; raises redis.RedisError when Redis is down."""
+        return queue.job_counts(self.redis, self.settings)
 
     def close(self) -> None:
         self.driver.close()

@@ -15,6 +15,7 @@ from silver.infra.keys import session_secret
 
 
 def init_web(app: Flask, settings: Settings) -> None:
+    from api.observability import current_request_id
     from silver.domain.users import Role
     from web import views  # noqa: F401 - registers the routes on the blueprint
     from web.blueprint import bp
@@ -39,4 +40,5 @@ def init_web(app: Flask, settings: Settings) -> None:
         lang=current_language,
         languages=LANGUAGES,
         Role=Role,
+        request_id=current_request_id,
     )

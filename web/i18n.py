@@ -129,6 +129,9 @@ NL: dict[str, str] = {
     "Description": "Omschrijving",
     "Details": "Details",
     "Disseminations": "Verzendingen",
+    "Download the figures (ODS, OpenDocument)": "Cijfers downloaden (ODS, OpenDocument)",
+    "Download the figures (XLSX, Excel)": "Cijfers downloaden (XLSX, Excel)",
+    "Download the report (PDF)": "Rapport downloaden (PDF)",
     "Download the figures (CSV)": "Cijfers downloaden (CSV)",
     "Drawing of the case": "Tekening van de zaak",
     "EU member": "EU-lid",
@@ -282,6 +285,7 @@ NL: dict[str, str] = {
         "Risico per land: vink de ontvangers van een diffusion aan en bevestig de "
         "doorgiftegrond van derde landen"
     ),
+    "Reference for the helpdesk": "Kenmerk voor de helpdesk",
     "Role": "Rol",
     "Rule": "Regel",
     "Save": "Opslaan",
@@ -514,6 +518,68 @@ NL: dict[str, str] = {
     "conviction": "veroordeling",
     "internal": "intern",
     "public": "openbaar",
+    # People management and passwords.
+    (
+        "A reset gives you a one-time password to hand to the user; they must choose a new "
+        "password when they log in with it. Their sessions end at once."
+    ): (
+        "Een reset geeft u een eenmalig wachtwoord om aan de gebruiker te geven; die kiest bij "
+        "het inloggen ermee een nieuw wachtwoord. Hun sessies eindigen direct."
+    ),
+    "Active: may log in": "Actief: mag inloggen",
+    "All users": "Alle gebruikers",
+    "Back to the user": "Terug naar de gebruiker",
+    "Change the password": "Wachtwoord wijzigen",
+    "Change your password": "Uw wachtwoord wijzigen",
+    "Current password": "Huidig wachtwoord",
+    "Deactivating a user ends their sessions at once.": (
+        "Een gebruiker deactiveren beëindigt direct al hun sessies."
+    ),
+    "Last login": "Laatst ingelogd",
+    "Must change the password": "Moet het wachtwoord wijzigen",
+    "New password": "Nieuw wachtwoord",
+    "New password, again": "Nieuw wachtwoord, nogmaals",
+    "One-time password": "Eenmalig wachtwoord",
+    "Password change required": "Wachtwoord wijzigen verplicht",
+    "Password reset": "Wachtwoord gereset",
+    "Reset the password": "Wachtwoord resetten",
+    "Role and access": "Rol en toegang",
+    "Save the user": "Gebruiker opslaan",
+    (
+        "The one-time password of {username} is shown here once. Hand it to them in person or by "
+        "another channel than their e-mail; they must choose a new password when they log in "
+        "with it."
+    ): (
+        "Het eenmalige wachtwoord van {username} ziet u hier één keer. Geef het persoonlijk of "
+        "via een ander kanaal dan hun e-mail; bij het inloggen ermee kiezen zij een nieuw "
+        "wachtwoord."
+    ),
+    "The two new passwords differ.": "De twee nieuwe wachtwoorden verschillen.",
+    "This is not your current password.": "Dit is niet uw huidige wachtwoord.",
+    "Wrong password": "Onjuist wachtwoord",
+    "User {username}": "Gebruiker {username}",
+    "User {username} was saved.": "Gebruiker {username} is opgeslagen.",
+    "Your password was changed.": "Uw wachtwoord is gewijzigd.",
+    "Your password was reset by an admin. Choose a new password to go on.": (
+        "Uw wachtwoord is door een beheerder gereset. Kies een nieuw wachtwoord om verder te gaan."
+    ),
+    # Answers due.
+    "Answers due": "Te verwachten antwoorden",
+    "By case": "Per zaak",
+    "By country": "Per land",
+    "Case": "Zaak",
+    "Due by": "Uiterlijk",
+    "Due soon": "Binnenkort",
+    "Due within (days)": "Verwacht binnen (dagen)",
+    "Every answer due": "Alle te verwachten antwoorden",
+    "First due": "Eerst verwacht",
+    "No answer is overdue or due soon.": "Geen antwoord is te laat of binnenkort verwacht.",
+    "Overdue": "Te laat",
+    "State": "Stand",
+    "due in {days} days": "verwacht over {days} dagen",
+    "{overdue} overdue, {soon} due within {days} days.": (
+        "{overdue} te laat, {soon} verwacht binnen {days} dagen."
+    ),
     # FollowTheMoney and reference data
     "Import (FtM)": "Importeren (FtM)",
     "Reference data": "Referentiedata",

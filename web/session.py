@@ -57,6 +57,17 @@ def log_in(username: str, password: str) -> User:
     return users.authenticate(issued.access_token)
 
 
+def change_password(username: str, current: str, new: str) -> User:
+    """Change the password (checking the current one) and go on in a new session with the
+    fresh token: every earlier session of the user, this one included, has ended."""
+    users = services().users
+    issued = users.change_password(username, current, new, client_address())
+    renew_session()
+    session[_TOKEN_KEY] = issued.access_token
+    g.pop("web_user", None)
+    return users.authenticate(issued.access_token)
+
+
 def log_out() -> None:
     """Revoke the token (the API no longer accepts it either) and end the session."""
     found, token = current_user(), session.get(_TOKEN_KEY)

@@ -22,3 +22,16 @@ class MeSchema(BaseSchema):
     username = fields.String(required=True)
     role = fields.String(required=True)
     agency = fields.String(allow_none=True)
+
+
+class PasswordChangeSchema(BaseSchema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    current_password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=1024)
+    )
+    new_password = fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(max=1024),
+        metadata={"description": "At least 12 characters, not the current one"},
+    )

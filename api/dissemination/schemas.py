@@ -40,6 +40,56 @@ class OverdueQuerySchema(BaseSchema):
     )
 
 
+class DueQuerySchema(BaseSchema):
+    within_days = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=0, max=366),
+        metadata={"description": "Due soon: within this many days (default SILVER_DUE_SOON_DAYS)"},
+    )
+
+
+class DueItemSchema(OverdueSchema):
+    agency = fields.String()
+    due_soon = fields.Boolean(metadata={"description": "Not overdue yet, due within the days"})
+    days_left = fields.Integer(metadata={"description": "Whole days until due_by (0: overdue)"})
+
+
+class DueByCountrySchema(BaseSchema):
+    country = fields.String()
+    overdue = fields.Integer()
+    due_soon = fields.Integer()
+
+
+class DueByCaseSchema(BaseSchema):
+    case_id = fields.String()
+    case_number = fields.String()
+    agency = fields.String()
+    overdue = fields.Integer()
+    due_soon = fields.Integer()
+    earliest_due_by = fields.DateTime()
+
+
+class AnswersDueSchema(BaseSchema):
+    as_of = fields.DateTime()
+    within_days = fields.Integer()
+    overdue = fields.Integer(metadata={"description": "Answers overdue"})
+    due_soon = fields.Integer(metadata={"description": "Answers due within `within_days`"})
+    items = fields.List(
+        fields.Nested(DueItemSchema),
+        metadata={"description": "One per recipient waiting to answer, the earliest due first"},
+    )
+    by_country = fields.List(
+        fields.Nested(DueByCountrySchema),
+        metadata={
+            "description": "Per country reached (a notice counts for each); most overdue first"
+        },
+    )
+    by_case = fields.List(
+        fields.Nested(DueByCaseSchema),
+        metadata={"description": "Per case; most overdue first, then the earliest due"},
+    )
+
+
 class SigningKeySchema(BaseSchema):
     key_id = fields.String()
     algorithm = fields.String()

@@ -1,6 +1,6 @@
 """Statistics endpoints: parse the query, let silver.services.stats compute the figures from
 the rows graph.repositories.stats reads, render them (silver.domain.stats.export) as JSON or CSV,
-or as the HTML report."""
+as ODS or XLSX (api/stats/documents.py), or as the HTML or PDF report."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from marshmallow import RAISE
 
 from api.extensions import services
 from api.security import BEARER, requires
+from api.stats import documents
 from api.stats.report import render_report
-from api.stats.schemas import PilotStatsSchema, StatsFormatQuerySchema, StatsQuerySchema
+from api.stats.schemas import PilotStatsSchema, ReportQuerySchema, StatsFormatQuerySchema
 from silver.domain.stats.export import PilotStatistics, to_csv, to_json
 from silver.domain.users import Role
 
@@ -25,6 +26,7 @@ blp = Blueprint(
     description="Pilot statistics for evaluators: aggregated figures, never personal data",
 )
 
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
 _CSV_DOC = {
     "responses": {
         200: {
@@ -33,7 +35,10 @@ _CSV_DOC = {
                     "schema": {"type": "string"},
                     "example": "section,dimension,key,metric,value\r\n"
                     "funnel,total,all,proposed,12\r\n",
-                }
+                },
+                documents.ODS: _BINARY,
+                documents.XLSX: _BINARY,
+                documents.PDF: _BINARY,
             }
         }
     }
@@ -65,25 +70,44 @@ def pilot(query: dict[str, Any]) -> Any:
     Counted in Neo4j from non-personal properties only. `audience=public` suppresses small
     counts and whatever would let them be derived (see `sections`)."""
     result = _compute(query)
-    if query["format"] == "csv":
+    kind = query["format"]
+    if kind == "csv":
         return Response(
             to_csv(result),
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{_filename(result, "csv")}"'},
         )
+    if kind in documents.MEDIA_TYPES:
+        return document(result, kind)
     return to_json(result)
+
+
+def document(result: PilotStatistics, kind: str) -> Response:
+    """The figures as a spreadsheet (`ods`, `xlsx`) or the report as a PDF, for download."""
+    html = render_report(to_json(result)) if kind == "pdf" else None
+    return Response(
+        documents.render(result, kind, html),
+        mimetype=documents.MEDIA_TYPES[kind],
+        headers={"Content-Disposition": f'attachment; filename="{_filename(result, kind)}"'},
+    )
 
 
 @blp.route("/pilot/report", methods=["GET"])
 @blp.doc(
-    security=BEARER, responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}}
+    security=BEARER,
+    responses={
+        200: {"content": {"text/html": {"schema": {"type": "string"}}, documents.PDF: _BINARY}}
+    },
 )
 @requires(Role.EVALUATOR, Role.ADMIN)
-@blp.arguments(StatsQuerySchema, location="query", unknown=RAISE)
+@blp.arguments(ReportQuerySchema, location="query", unknown=RAISE)
 @blp.response(200, content_type="text/html", description="A self-contained HTML report")
 def report(query: dict[str, Any]) -> Any:
-    """The same figures as a readable HTML report with charts (inline SVG, no scripts)."""
+    """The same figures as a readable HTML report with charts (inline SVG, no scripts), or
+    with `format=pdf` as a PDF (A4, the same charts)."""
     result = _compute(query)
+    if query["format"] == "pdf":
+        return document(result, "pdf")
     return Response(
         render_report(to_json(result)),
         mimetype="text/html",

@@ -15,7 +15,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from api.schemas import BaseSchema
 from silver.domain.stats.catalogue import AUDIENCES, SECTIONS
 
-FORMATS = ("json", "csv")
+FORMATS = ("json", "csv", "pdf", "ods", "xlsx")
+REPORT_FORMATS = ("html", "pdf")
 
 
 def _sections_description() -> str:
@@ -78,7 +79,20 @@ class StatsFormatQuerySchema(StatsQuerySchema):
     format = fields.String(
         load_default="json",
         validate=validate.OneOf(FORMATS),
-        metadata={"description": "`csv`: a tidy long table `section,dimension,key,metric,value`."},
+        metadata={
+            "description": "`csv`: a tidy long table `section,dimension,key,metric,value`; "
+            "`ods` (OpenDocument) and `xlsx`: the same rows as a spreadsheet (counts and "
+            "amounts as numbers, suppressed figures as text); `pdf`: the report with its "
+            "charts, as `GET /stats/pilot/report?format=pdf`."
+        },
+    )
+
+
+class ReportQuerySchema(StatsQuerySchema):
+    format = fields.String(
+        load_default="html",
+        validate=validate.OneOf(REPORT_FORMATS),
+        metadata={"description": "`html` (default) or `pdf` (A4, charts included)."},
     )
 
 

@@ -91,6 +91,49 @@ class DisseminationRepository:
         )
         return [str(r["id"]) for r in rows]
 
+    def awaiting_answers(self, agency: str | None, due_before: datetime) -> list[NoticeRow]:
+        """Delivered Notices not answered yet whose answer is due before `due_before`, earliest
+        first, with their case's number and agency and the countries they reached."""
+        rows = self._tx.run(
+            """
+            MATCH (c:Case)-[:DISSEMINATED_AS]->(n:Notice {status: 'sent'})
+            WHERE n.due_by < $due_before AND ($agency IS NULL OR c.agency = $agency)
+              AND c.purged_at IS NULL
+            OPTIONAL MATCH (n)-[:SENT_TO]->(k:Country)
+            WITH c, n, k ORDER BY k.code
+            WITH c, n, collect(k.code) AS countries
+            RETURN properties(n) AS n, c.number AS case_number, c.agency AS agency, countries
+            ORDER BY n.due_by, c.number, n.recipient
+            """,
+            agency=agency,
+            due_before=due_before,
+        )
+        return [
+            cast(
+                NoticeRow,
+                {
+                    **plain(r["n"]),
+                    "case_number": r["case_number"],
+                    "agency": r["agency"],
+                    "countries": list(r["countries"]),
+                },
+            )
+            for r in rows
+        ]
+
+    def count_overdue(self, now: datetime) -> int:
+        """How many delivered Notices wait for an answer past their window (on the status
+        index: cheap enough for every metrics scrape)."""
+        record = self._tx.run(
+            """
+            MATCH (c:Case)-[:DISSEMINATED_AS]->(n:Notice {status: 'sent'})
+            WHERE n.due_by < $now AND c.purged_at IS NULL
+            RETURN count(n) AS n
+            """,
+            now=now,
+        ).single()
+        return int(record["n"]) if record else 0
+
     def overdue(self, agency: str | None, now: datetime) -> list[NoticeRow]:
         """Recipients whose answer window has passed without an answer."""
         rows = self._tx.run(

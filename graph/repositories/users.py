@@ -7,11 +7,13 @@ from typing import Any
 
 import neo4j
 
+from silver.domain.ports import UserChanges
 from silver.domain.users import Agency, Role, User
 
 
 def _user(node: Any) -> User:
     locked = node.get("locked_until")
+    last_login = node.get("last_login_at")
     return User(
         username=node["username"],
         role=Role(node["role"]),
@@ -20,6 +22,9 @@ def _user(node: Any) -> User:
         failed_logins=node.get("failed_logins", 0),
         locked_until=locked.to_native() if locked is not None else None,
         active=node.get("active", True),
+        must_change_password=node.get("must_change_password", False),
+        version=node.get("version", 1),
+        last_login_at=last_login.to_native() if last_login is not None else None,
     )
 
 
@@ -34,7 +39,7 @@ class UserRepository:
             MERGE (u:User {username: $username})
             ON CREATE SET u.role = $role, u.agency = $agency, u.password_hash = $hash,
                           u.failed_logins = 0, u.active = true, u.created_at = $now,
-                          u._new = true
+                          u.must_change_password = false, u.version = 1, u._new = true
             WITH u, coalesce(u._new, false) AS created
             REMOVE u._new
             RETURN created
@@ -89,6 +94,33 @@ class UserRepository:
             hash=password_hash,
         ).single()
         return record is not None
+
+    def update(self, username: str, changes: UserChanges) -> User | None:
+        """Apply `changes` and count the version up; None when there is no such user."""
+        record = self._tx.run(
+            """
+            MATCH (u:User {username: $username})
+            SET u += $changes, u.version = coalesce(u.version, 1) + 1
+            RETURN u
+            """,
+            username=username,
+            changes=dict(changes),
+        ).single()
+        return _user(record["u"]) if record else None
+
+    def revoke_tokens(self, username: str, now: datetime) -> int:
+        """Revoke every live token of the user (deactivation, a password reset or change)."""
+        record = self._tx.run(
+            """
+            MATCH (t:Token)-[:FOR]->(:User {username: $username})
+            WHERE t.revoked_at IS NULL AND t.expires_at > $now
+            SET t.revoked_at = $now
+            RETURN count(t) AS n
+            """,
+            username=username,
+            now=now,
+        ).single()
+        return int(record["n"]) if record else 0
 
     def all_users(self) -> list[User]:
         return [_user(r["u"]) for r in self._tx.run("MATCH (u:User) RETURN u ORDER BY u.username")]

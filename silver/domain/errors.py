@@ -61,6 +61,11 @@ class TooManyAttempts(SilverError):
         self.retry_after = retry_after
 
 
+class PasswordChangeRequired(Forbidden):
+    """The password is right, but it was set by an admin (or has to be replaced): the user must
+    choose a new one before anything else."""
+
+
 class CryptoError(SilverError):
     """A key is missing or malformed, or data failed authentication."""
 

@@ -37,6 +37,9 @@ class User:
     failed_logins: int = 0
     locked_until: datetime | None = None
     active: bool = True
+    must_change_password: bool = False
+    version: int = 1
+    last_login_at: datetime | None = None
 
     def public(self) -> dict[str, str | None]:
         return {
@@ -44,3 +47,23 @@ class User:
             "role": self.role.value,
             "agency": self.agency.value if self.agency else None,
         }
+
+
+def role_and_agency_errors(role: str | None, agency: str | None) -> dict[str, list[str]]:
+    """What is wrong with a role and agency together: a caseworker belongs to an agency, no
+    one else does. Empty when they fit."""
+    errors: dict[str, list[str]] = {}
+    try:
+        role_value = Role(role) if role is not None else None
+    except ValueError:
+        return {"role": [f"must be one of {', '.join(r.value for r in Role)}"]}
+    if agency:
+        try:
+            Agency(agency)
+        except ValueError:
+            return {"agency": [f"must be one of {', '.join(a.value for a in Agency)}"]}
+    if role_value is Role.CASEWORKER and not agency:
+        errors["agency"] = ["a caseworker belongs to an agency (FIOD, OM or POLITIE)"]
+    if role_value not in (None, Role.CASEWORKER) and agency:
+        errors["agency"] = ["only caseworkers belong to an agency"]
+    return errors

@@ -78,6 +78,9 @@ class Settings:
     login_limit_per_username: str = "5/minute"
     refusal_limit_per_address: str = "60/minute"
     proxy_hops: int = 0
+    signing_keys_old: str | None = None
+    metrics_token: str | None = field(default=None, repr=False)
+    due_soon_days: int = 7
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -160,6 +163,13 @@ def _queue_name(env: Mapping[str, str]) -> str:
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}", value):
         raise ConfigError(f"SILVER_QUEUE must be a plain queue name, got {value!r}")
     return value
+
+
+def _metrics_token(env: Mapping[str, str]) -> str | None:
+    value = _opt(env, "SILVER_METRICS_TOKEN")
+    if value is not None and len(value.strip()) < 32:
+        raise ConfigError("SILVER_METRICS_TOKEN must be at least 32 characters (a random token)")
+    return value.strip() if value else None
 
 
 def _opt(env: Mapping[str, str], name: str) -> str | None:
@@ -318,4 +328,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         login_limit_per_username=_rate(env, "SILVER_LOGIN_LIMIT_PER_USERNAME", "5/minute"),
         refusal_limit_per_address=_rate(env, "SILVER_REFUSAL_LIMIT_PER_ADDRESS", "60/minute"),
         proxy_hops=_int(env, "SILVER_PROXY_HOPS", 0),
+        signing_keys_old=_opt(env, "SILVER_SIGNING_KEYS_OLD"),
+        metrics_token=_metrics_token(env),
+        due_soon_days=_int(env, "SILVER_DUE_SOON_DAYS", 7, 1),
     )

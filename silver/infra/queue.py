@@ -18,6 +18,12 @@ from datetime import timedelta
 
 import redis
 from rq import Queue, Retry
+from rq.registry import (
+    DeferredJobRegistry,
+    FailedJobRegistry,
+    ScheduledJobRegistry,
+    StartedJobRegistry,
+)
 from rq.serializers import JSONSerializer
 
 from silver.infra.config import Settings
@@ -79,3 +85,17 @@ def schedule_overdue(connection: redis.Redis, settings: Settings, delay: timedel
     queue_for(connection, settings).enqueue_in(
         delay, MARK_OVERDUE, job_id=OVERDUE_JOB_ID, result_ttl=3600
     )
+
+
+def job_counts(connection: redis.Redis, settings: Settings) -> dict[str, int]:
+    """How many jobs the queue holds in each state (for the metrics): queued, started,
+    scheduled (retries waiting for their back-off, the overdue check), deferred, and failed
+    (kept 30 days in rq's failed registry)."""
+    queue = queue_for(connection, settings)
+    return {
+        "queued": queue.count,
+        "started": StartedJobRegistry(queue=queue).count,
+        "scheduled": ScheduledJobRegistry(queue=queue).count,  # type: ignore[no-untyped-call]
+        "deferred": DeferredJobRegistry(queue=queue).count,
+        "failed": FailedJobRegistry(queue=queue).count,
+    }

@@ -11,6 +11,11 @@ gateway receives the id as `Idempotency-Key`.
 The gateway is reached over https:// only (plain http:// to a loopback address, for a local
 test gateway or a TLS sidecar), optionally with a client certificate (mutual TLS) and a CA of
 its own (`GatewayTLS`, from SILVER_GATEWAY_CLIENT_CERT, _KEY and _CA).
+
+Beside the contract's signature, a message may carry a JWS with its payload detached (RFC 7515
+appendix F, see silver/infra/jose.py): the outbox writes it as `<message_id>.jws`, the gateway
+receives it in a header of its own, `X-Silver-JWS`; the contract's files and headers stay as
+they are.
 """
 
 from __future__ import annotations
@@ -70,7 +75,14 @@ class Transport(ABC):
     """Delivers one signed message; returns a short receipt."""
 
     @abstractmethod
-    def send(self, message_id: str, data: bytes, signature_b64: str, key_id: str) -> str: ...
+    def send(
+        self,
+        message_id: str,
+        data: bytes,
+        signature_b64: str,
+        key_id: str,
+        jws: str | None = None,
+    ) -> str: ...
 
 
 def _check_message_id(message_id: str) -> None:
@@ -107,10 +119,12 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 class OutboxTransport(Transport):
-    """Writes `<message_id>.json` (the exact bytes) and `<message_id>.sig` (base64 text).
+    """Writes `<message_id>.json` (the exact bytes), `<message_id>.sig` (base64 text) and, when
+    given, `<message_id>.jws` (the detached JWS, one line).
 
-    The signature is written first and the message last, so a `.json` that exists always has
-    its `.sig`; a send cut off in between leaves only a `.sig`, which the retry completes.
+    The signatures are written first and the message last, so a `.json` that exists always has
+    its `.sig`; a send cut off in between leaves only signatures, which the retry completes (a
+    message delivered before JWS existed gets its `.jws` when it is sent again).
     Sending an id again with the same bytes changes nothing; with other bytes it is refused
     (PermanentError), because the pair already delivered must not be replaced. The key id is
     not written: the signing-key endpoint publishes it. Files are 0600 in a 0700 directory.
@@ -127,7 +141,7 @@ class OutboxTransport(Transport):
         for path in self.directory.iterdir():
             name = path.stem
             if (
-                path.suffix in (".json", ".sig")
+                path.suffix in (".json", ".sig", ".jws")
                 and _MESSAGE_ID.fullmatch(name)
                 and name not in seen
             ):
@@ -135,11 +149,11 @@ class OutboxTransport(Transport):
                 yield name
 
     def remove(self, message_id: str) -> bool:
-        """Delete a message's pair of files (the message first, so a `.json` never lacks its
-        `.sig`); True when there was something to delete."""
+        """Delete a message's files (the message first, so a `.json` never lacks its `.sig`);
+        True when there was something to delete."""
         _check_message_id(message_id)
         removed = False
-        for suffix in (".json", ".sig"):
+        for suffix in (".json", ".sig", ".jws"):
             try:
                 (self.directory / f"{message_id}{suffix}").unlink()
                 removed = True
@@ -147,16 +161,28 @@ class OutboxTransport(Transport):
                 pass
         return removed
 
-    def send(self, message_id: str, data: bytes, signature_b64: str, key_id: str) -> str:
+    def send(
+        self,
+        message_id: str,
+        data: bytes,
+        signature_b64: str,
+        key_id: str,
+        jws: str | None = None,
+    ) -> str:
         _check_message_id(message_id)
         self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         message_path = self.directory / f"{message_id}.json"
         signature_path = self.directory / f"{message_id}.sig"
+        jws_path = self.directory / f"{message_id}.jws"
         if message_path.exists():
             if message_path.read_bytes() != data:
                 raise PermanentError(f"message {message_id} is in the outbox with other content")
+            if jws and not jws_path.exists():
+                _write_atomically(jws_path, jws.encode("ascii"))
             return str(message_path)
         _write_atomically(signature_path, signature_b64.encode("ascii"))
+        if jws:
+            _write_atomically(jws_path, jws.encode("ascii"))
         _write_atomically(message_path, data)
         return str(message_path)
 
@@ -293,7 +319,14 @@ class HttpTransport(Transport):
         finally:
             connection.close()
 
-    def send(self, message_id: str, data: bytes, signature_b64: str, key_id: str) -> str:
+    def send(
+        self,
+        message_id: str,
+        data: bytes,
+        signature_b64: str,
+        key_id: str,
+        jws: str | None = None,
+    ) -> str:
         _check_message_id(message_id)
         headers = {
             "Content-Type": "application/json",
@@ -302,6 +335,8 @@ class HttpTransport(Transport):
             "X-Silver-Key-Id": key_id,
             "X-Silver-Signature": signature_b64,
         }
+        if jws:
+            headers["X-Silver-JWS"] = jws
         status, body = self._post(headers, data)
         if 200 <= status < 300:
             return _receipt(status, body)

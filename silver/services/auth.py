@@ -18,6 +18,7 @@ from silver.domain.audit import AuditEvent
 from silver.domain.errors import (
     Conflict,
     Forbidden,
+    PasswordChangeRequired,
     TooManyAttempts,
     Unauthenticated,
     ValidationFailed,
@@ -126,7 +127,11 @@ def issue_token(
     lockout_seconds: int,
     client: str | None = None,
     now: datetime | None = None,
+    changing_password: bool = False,
 ) -> IssuedToken:
+    """A token for the right password. A user whose password an admin reset gets none
+    (PasswordChangeRequired) unless the login is the first step of changing it
+    (`changing_password`, silver.services.people)."""
     now = now or utcnow()
     retry = throttle.locked_for(username, now)
     if retry:
@@ -154,6 +159,11 @@ def issue_token(
             uow.commit()
             raise Unauthenticated("unknown username or wrong password")
         throttle.succeeded(username)
+        if user.must_change_password and not changing_password:
+            raise PasswordChangeRequired(
+                "the password was reset by an admin and must be changed first: POST "
+                "/api/v1/auth/password with your username, the current password and a new one"
+            )
         token = secrets.token_urlsafe(32)
         uow.users.record_success(username, now)
         uow.users.add_token(token_hash(token), username, now, now + timedelta(seconds=ttl_seconds))

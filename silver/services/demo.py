@@ -27,6 +27,7 @@ from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import Agency, Role, User
 from silver.infra.keys import KeyMaterial
 from silver.services import auth, intake
+from silver.services.progress import Track, untracked
 
 __all__ = [
     "DEMO_CASES",
@@ -80,6 +81,7 @@ def load_demo(
     password: str,
     uow_factory: Callable[[], AbstractUnitOfWork] | None = None,
     prefix: str = "demo",
+    track: Track = untracked,
 ) -> list[str]:
     """Create the demo users and cases; return the numbers of the cases created.
 
@@ -109,7 +111,7 @@ def load_demo(
             caseworkers[agency] = user
     return [
         intake.create_case(body, caseworkers[agency], new_uow(), services.keys).number
-        for agency, body in bodies
+        for agency, body in track(bodies, len(bodies), "demo cases")
     ]
 
 

@@ -104,9 +104,9 @@ def deliver(notice_id: str, uow_factory: UowFactory, delivery: Delivery) -> str:
     prepared = _prepare(notice_id, uow_factory(), delivery)
     if prepared is None:
         return "skipped"
-    notice, data, signature, key_id = prepared
+    notice, data, signature, key_id, jws = prepared
     try:
-        receipt = delivery.transport.send(notice["message_id"], data, signature, key_id)
+        receipt = delivery.transport.send(notice["message_id"], data, signature, key_id, jws)
     except PermanentError as err:
         _fail(notice_id, uow_factory(), err.reason, permanent=True)
         return "failed"
@@ -128,7 +128,7 @@ def deliver(notice_id: str, uow_factory: UowFactory, delivery: Delivery) -> str:
 
 def _prepare(
     notice_id: str, uow: AbstractUnitOfWork, delivery: Delivery
-) -> tuple[dict[str, Any], bytes, str, str] | None:
+) -> tuple[dict[str, Any], bytes, str, str, str] | None:
     now = utcnow()
     keys = delivery.keys
     with uow:
@@ -162,9 +162,14 @@ def _prepare(
                 categories=messages.categories_of(payload),
                 message_created_at=now,
             )
+        # The JWS is made with the message and kept with it, so a retry sends the same one; a
+        # message stored before JWS existed gets one by the current key (its `kid` says which).
+        jws = notice.get("jws") or messages.sign_jws(keys.signing, data)
+        if not notice.get("jws"):
+            changes["jws"] = jws
         uow.disseminations.update(notice_id, changes)
         uow.commit()
-    return {**notice, **changes}, data, signature, key_id
+    return {**notice, **changes}, data, signature, key_id, jws
 
 
 def _note_error(notice_id: str, uow: AbstractUnitOfWork, error: str) -> None:
@@ -347,6 +352,76 @@ def overdue(user: User, uow: AbstractUnitOfWork) -> list[dict[str, Any]]:
     return [
         {**_render(r, now), "case_id": r["case_id"], "case_number": r["case_number"]} for r in rows
     ]
+
+
+def count_overdue(uow: AbstractUnitOfWork) -> int:
+    """How many delivered notices wait for an answer past their window (for the metrics)."""
+    with uow:
+        return int(uow.disseminations.count_overdue(utcnow()))
+
+
+def answers_due(
+    user: User, uow: AbstractUnitOfWork, within_days: int, now: datetime | None = None
+) -> dict[str, Any]:
+    """The answers a caseworker's agency (a screener: every agency) waits for that are overdue
+    or due within `within_days` days, earliest first, and the same counted by recipient
+    country and by case: what a page of answers to chase needs.
+
+    A notice (to INTERPOL's General Secretariat) counts for every country it reached."""
+    if user.role not in (Role.CASEWORKER, Role.SCREENER):
+        raise Forbidden("the answers due are for caseworkers and screeners")
+    if within_days < 0:
+        raise ValueError("within_days must not be negative")
+    agency = user.agency.value if user.role is Role.CASEWORKER and user.agency else None
+    now = now or utcnow()
+    with uow:
+        rows = uow.disseminations.awaiting_answers(agency, now + timedelta(days=within_days))
+    items: list[dict[str, Any]] = []
+    by_country: dict[str, dict[str, Any]] = {}
+    by_case: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        item = {
+            **_render(row, now),
+            "case_id": row["case_id"],
+            "case_number": row.get("case_number"),
+            "agency": row.get("agency"),
+        }
+        due = row.get("due_by")
+        overdue = bool(item["overdue"])
+        item["due_soon"] = not overdue
+        item["days_left"] = (due - now).days if due is not None and not overdue else 0
+        items.append(item)
+        state = "overdue" if overdue else "due_soon"
+        for country in item["countries"] or [row["recipient"]]:
+            counts = by_country.setdefault(
+                country, {"country": country, "overdue": 0, "due_soon": 0}
+            )
+            counts[state] += 1
+        case = by_case.setdefault(
+            row["case_id"],
+            {
+                "case_id": row["case_id"],
+                "case_number": row.get("case_number"),
+                "agency": row.get("agency"),
+                "overdue": 0,
+                "due_soon": 0,
+                "earliest_due_by": due,
+            },
+        )
+        case[state] += 1
+    return {
+        "as_of": now,
+        "within_days": within_days,
+        "overdue": sum(1 for i in items if i["overdue"]),
+        "due_soon": sum(1 for i in items if i["due_soon"]),
+        "items": items,
+        "by_country": sorted(
+            by_country.values(), key=lambda c: (-c["overdue"], -c["due_soon"], c["country"])
+        ),
+        "by_case": sorted(
+            by_case.values(), key=lambda c: (-c["overdue"], c["earliest_due_by"], c["case_number"])
+        ),
+    }
 
 
 def mark_overdue(uow: AbstractUnitOfWork) -> int:

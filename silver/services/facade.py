@@ -24,6 +24,8 @@ from silver.domain.stats.export import PilotStatistics
 from silver.domain.stats.rows import Reader
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import User
+from silver.infra import jose
+from silver.infra import keys as key_store
 from silver.infra.config import Settings
 from silver.infra.keys import KeyMaterial, add_master_key
 from silver.infra.transport import OutboxTransport, Transport
@@ -39,6 +41,7 @@ from silver.services import (
     keys,
     outbox,
     outcomes,
+    people,
     reference,
     retention,
     screening,
@@ -46,6 +49,7 @@ from silver.services import (
     tracing,
 )
 from silver.services.case_store import utcnow
+from silver.services.progress import Track, untracked
 
 UowFactory = Callable[[], AbstractUnitOfWork]
 Enqueue = Callable[[list[str]], None]
@@ -212,6 +216,14 @@ class Disseminations:
     def overdue(self, user: User) -> list[dict[str, Any]]:
         return dissemination.overdue(user, self._ctx.uow())
 
+    def due(self, user: User, within_days: int | None = None) -> dict[str, Any]:
+        """Answers overdue or due within `within_days` (default SILVER_DUE_SOON_DAYS)."""
+        days = self._ctx.settings.due_soon_days if within_days is None else within_days
+        return dissemination.answers_due(user, self._ctx.uow(), days)
+
+    def count_overdue(self) -> int:
+        return dissemination.count_overdue(self._ctx.uow())
+
     def deliver(self, notice_id: str) -> str:
         """One delivery attempt of a Notice (the worker's job)."""
         delivery = dissemination.Delivery(
@@ -273,7 +285,11 @@ class Users:
         return auth.list_users(actor, self._ctx.uow())
 
     def issue_token(
-        self, username: str, password: str, client: str | None = None
+        self,
+        username: str,
+        password: str,
+        client: str | None = None,
+        changing_password: bool = False,
     ) -> auth.IssuedToken:
         """A token for a correct password; `client` (the caller's address) is audited."""
         settings = self._ctx.settings
@@ -288,6 +304,34 @@ class Users:
             lockout_threshold=settings.lockout_threshold,
             lockout_seconds=settings.lockout_seconds,
             client=client,
+            changing_password=changing_password,
+        )
+
+    def change_password(
+        self, username: str, current: str, new: str, client: str | None = None
+    ) -> auth.IssuedToken:
+        """A user's own password change (also the one forced after a reset): the current
+        password is checked as a login is (the same throttle, lockout and audit), every token
+        of the user revoked, and a fresh token returned for the new password."""
+        people.check_new_password(current, new)
+        self.issue_token(username, current, client, changing_password=True)
+        people.change_password(username, current, new, self._ctx.uow())
+        return self.issue_token(username, new, client)
+
+    def get(self, actor: User, username: str) -> User:
+        return people.get_user(actor, username, self._ctx.uow())
+
+    def update(
+        self, actor: User, username: str, changes: dict[str, Any], version: int | None
+    ) -> User:
+        """An admin's change of role, agency or `active`, against the version they read."""
+        return people.update_user(
+            actor, username, changes, version, self._ctx.uow(), throttle=self._ctx.login_throttle
+        )
+
+    def reset_password(self, actor: User, username: str) -> people.PasswordReset:
+        return people.reset_password(
+            actor, username, self._ctx.uow(), throttle=self._ctx.login_throttle
         )
 
     def authenticate(self, token: str) -> User:
@@ -320,7 +364,7 @@ class Audit:
             self._ctx.uow(), actor, request, status, reason, client, case_id, utcnow()
         )
 
-    def verify(self) -> ChainReport:
+    def verify(self, track: Track = untracked) -> ChainReport:
         """The whole chain, against the witness file and the head node (both read first: see
         AuditChain.verify)."""
         if self._ctx.audit_chain is None:
@@ -330,7 +374,7 @@ class Audit:
             head = uow.audit.head()
             witnessed = witness.witnessed() if witness is not None else None
             return chain.verify(
-                uow.audit.iterate_all(),
+                track(uow.audit.iterate_all(), head[0] if head else None, "audit events"),
                 witnessed=witnessed,
                 head=head,
                 witness_name=witness.name if witness is not None else "the witness file",
@@ -384,7 +428,7 @@ class Keys:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
 
-    def rotate(self) -> tuple[str, int]:
+    def rotate(self, track: Track = untracked) -> tuple[str, int]:
         """Make a new master key current (development: added to var/keys; production: the
         operator put it first in SILVER_MASTER_KEY) and re-wrap every case's data key.
         Returns the current key id and how many data keys moved."""
@@ -392,7 +436,31 @@ class Keys:
         ring = material.master
         if not material.master_from_env:
             ring = add_master_key(self._ctx.settings, ring)
-        return ring.current_id, keys.rewrap_all(self._ctx.uow(), ring)
+        return ring.current_id, keys.rewrap_all(self._ctx.uow(), ring, track)
+
+
+class SigningKeys:
+    """The keys that sign outgoing messages: the current one, the retired ones that still
+    verify, their JWK set, and rotation. Read afresh on each call (a few small files or the
+    settings), so a rotation by the CLI shows in the JWK set of a running web process at once:
+    the worker signs with the new key from its next job on."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def current(self) -> key_store.SigningKeys:
+        return key_store.load_signing_keys(self._ctx.settings)
+
+    def jwks(self) -> dict[str, list[dict[str, str]]]:
+        """The public JWK set (RFC 7517) of every key that verifies a message, current first."""
+        return jose.jwk_set(self.current().public_pems())
+
+    def rotate(self) -> tuple[str, str]:
+        """Development: a new signing key; the one it replaces stays published. Returns (the
+        new key id, the retired key id). With SILVER_SIGNING_KEY set a CryptoError says what
+        to set instead."""
+        new, retired = key_store.rotate_signing_key(self._ctx.settings)
+        return new.key_id, retired.key_id
 
 
 class Reference:
@@ -420,6 +488,7 @@ class Services:
         self.stats = Stats(ctx)
         self.reference = Reference(ctx)
         self.master_keys = Keys(ctx)
+        self.signing_keys = SigningKeys(ctx)
 
     @property
     def settings(self) -> Settings:

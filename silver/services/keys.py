@@ -9,14 +9,19 @@ from __future__ import annotations
 
 from silver.domain.uow import AbstractUnitOfWork
 from silver.infra import crypto
+from silver.services.progress import Track, untracked
 
 
-def rewrap_all(uow: AbstractUnitOfWork, ring: crypto.MasterKeyring) -> int:
+def rewrap_all(
+    uow: AbstractUnitOfWork, ring: crypto.MasterKeyring, track: Track = untracked
+) -> int:
     """Re-wrap under `ring`'s current key every data key wrapped under another; returns how
     many moved. One transaction: either every key moves or none does."""
     with uow:
         moved = 0
-        for owner, wrapped in uow.keyring.wrapped_keys():
+        # Read first (a few hundred bytes per case), so the progress knows the total.
+        wrapped_keys = list(uow.keyring.wrapped_keys())
+        for owner, wrapped in track(wrapped_keys, len(wrapped_keys), "re-wrapping data keys"):
             if crypto.wrapped_key_id(wrapped) != ring.current_id:
                 uow.keyring.store_wrapped(owner, crypto.rewrap_data_key(ring, wrapped, owner))
                 moved += 1

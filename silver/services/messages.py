@@ -7,7 +7,9 @@ refugee status, special-category justifications, third-party justifications and 
 never on it.
 
 The signature covers the exact bytes of `encode(message)`; those bytes are what is stored and
-sent, so a recipient can verify them without knowing how they were made.
+sent, so a recipient can verify them without knowing how they were made: with the bare Ed25519
+signature (`.sig`, the contract's), or with any JOSE library through the detached JWS (`.jws`)
+and the JWK set of our keys.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any
 
 from silver.domain.cases import ASSET_TYPE_FIELDS, GENERAL_SECRETARIAT, INSTRUMENTS, REQUESTER
 from silver.domain.errors import CryptoError
-from silver.infra import crypto
+from silver.infra import crypto, jose
 
 SCHEMA_VERSION = 1
 
@@ -286,6 +288,11 @@ def verify(public_pem: str, data: bytes, signature_b64: str) -> bool:
     return crypto.verify_signature(public_pem, data, signature)
 
 
+def sign_jws(signing_key: crypto.SigningKey, data: bytes) -> str:
+    """The compact JWS (EdDSA) of exactly `data`, payload detached: `header..signature`."""
+    return jose.sign_detached(signing_key, data)
+
+
 @dataclass(frozen=True)
 class VerifyReport:
     """The verdict on one message file; `problem` says why when `ok` is False."""
@@ -368,3 +375,40 @@ def _problem(
     if message.get("message_id") != path.stem:
         return f"the file name does not match message_id {message.get('message_id')!r}"
     return None
+
+
+def verify_jws_file(path: Path, public_keys: Mapping[str, jose.PublicKey]) -> VerifyReport:
+    """Check a detached JWS file (`<id>.jws`) against the message beside it (`<id>.json`) with
+    the key its header names among `public_keys` (kid -> public PEM or JWK).
+
+    Never raises for a bad file: the reason is in `problem`, as for `verify_file`."""
+    path = Path(path)
+    message_path = path.with_suffix(".json")
+    token = _read(path, "JWS file")
+    if isinstance(token, str):
+        return VerifyReport(False, path, problem=token)
+    data = _read(message_path, "message file")
+    if isinstance(data, str):
+        return VerifyReport(False, path, problem=data)
+    message = _envelope(data)
+    report = VerifyReport(
+        False,
+        path,
+        message_id=_text_field(message, "message_id"),
+        recipient=_text_field(message, "recipient"),
+    )
+    try:
+        text = token.decode("ascii")
+        kid = jose.verify_detached(text, data, public_keys)
+    except UnicodeDecodeError:
+        return replace(report, problem=f"JWS file {path} is not ASCII text")
+    except CryptoError as exc:
+        return replace(report, problem=str(exc))
+    report = replace(report, key_id=kid)
+    if message is None:
+        return replace(report, problem="the signed bytes are not a JSON object")
+    if message.get("message_id") != path.stem:
+        return replace(
+            report, problem=f"the file name does not match message_id {message.get('message_id')!r}"
+        )
+    return replace(report, ok=True)

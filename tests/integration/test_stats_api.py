@@ -665,7 +665,7 @@ def test_only_evaluators_and_admins_get_statistics(
         ("to=yesterday", "to"),
         ("from=2025-03-02&to=2025-03-01", "from"),
         ("audience=press", "audience"),
-        ("format=pdf", "format"),
+        ("format=docx", "format"),
         ("page=1", "page"),
     ],
 )

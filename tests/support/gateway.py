@@ -45,6 +45,7 @@ class _Handler(BaseHTTPRequestHandler):
             key_id=self.headers.get("X-Silver-Key-Id"),
             signature=self.headers.get("X-Silver-Signature"),
             body=body,
+            jws=self.headers.get("X-Silver-JWS"),
         )
         payload = json.dumps(answer).encode() if content_type.endswith("json") else answer
         try:
@@ -97,6 +98,7 @@ class Gateway:
         self.accepted: dict[str, bytes] = {}
         self.receipts: dict[str, str] = {}
         self.key_ids: dict[str, str] = {}
+        self.jws: dict[str, str] = {}
         self.attempts: Counter[str] = Counter()
         self.duplicates: Counter[str] = Counter()
         self._lock = threading.Lock()
@@ -142,7 +144,13 @@ class Gateway:
         self._server = None
 
     def handle(
-        self, *, key: str | None, key_id: str | None, signature: str | None, body: bytes
+        self,
+        *,
+        key: str | None,
+        key_id: str | None,
+        signature: str | None,
+        body: bytes,
+        jws: str | None = None,
     ) -> tuple[int, Any, str]:
         """Decide one request: (status, answer, content type)."""
         if self.delay:
@@ -159,6 +167,8 @@ class Gateway:
                 return refusal
             self.accepted[key] = body
             self.key_ids[key] = key_id or ""
+            if jws:
+                self.jws[key] = jws
             self.receipts[key] = f"gw-{len(self.accepted)}-{key}"
             receipt = self.receipts[key]
         if self.hold_after_accept:

@@ -1,10 +1,11 @@
-"""The admin's pages: users, and the countries' risk profiles (screeners review them too)."""
+"""The admin's pages: users (create, change role, agency or activity, reset a password), and the
+countries' risk profiles (screeners review them too)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, make_response, redirect, render_template, request, url_for
 
 from api.countries.schemas import ProfileFieldsSchema
 from api.extensions import services
@@ -59,6 +60,67 @@ def create_user() -> Any:
         return _users_page(values, created), created.status
     flash(_("User {username} was created.", username=created.username), "success")
     return redirect(url_for("web.users"), 303)
+
+
+def _user_page(
+    username: str, values: dict[str, Any] | None = None, problem: Problem | None = None
+) -> str:
+    found = services().users.get(user(), username)
+    return render_template(
+        "web/admin/user.html",
+        person=found,
+        roles=[r.value for r in Role],
+        agencies=[a.value for a in Agency],
+        values=values
+        or {
+            "role": found.role.value,
+            "agency": found.agency.value if found.agency else "",
+            "active": found.active,
+        },
+        version=request.form.get("version") if problem else found.version,
+        problem=problem,
+        errors=problem.errors if problem else {},
+    )
+
+
+@bp.get("/admin/users/<username>")
+@requires(Role.ADMIN)
+def person(username: str) -> Any:
+    return _user_page(username)
+
+
+@bp.post("/admin/users/<username>")
+@requires(Role.ADMIN)
+def update_person(username: str) -> Any:
+    values = {
+        "role": request.form.get("role", "").strip(),
+        "agency": request.form.get("agency", "").strip(),
+        "active": request.form.get("active") == "on",
+    }
+    changes: dict[str, Any] = {"role": values["role"], "active": values["active"]}
+    if values["role"] == Role.CASEWORKER.value or values["agency"]:
+        changes["agency"] = values["agency"] or None
+    updated = attempt(
+        lambda: services().users.update(
+            user(), username, changes, forms.int_or_none(request.form.get("version"))
+        )
+    )
+    if isinstance(updated, Problem):
+        return _user_page(username, values, updated), updated.status
+    flash(_("User {username} was saved.", username=updated.username), "success")
+    return redirect(url_for("web.person", username=updated.username), 303)
+
+
+@bp.post("/admin/users/<username>/password-reset")
+@requires(Role.ADMIN)
+def reset_password(username: str) -> Any:
+    """The one-time password is shown on this answer only (never stored, never cached)."""
+    reset = services().users.reset_password(user(), username)
+    response: Response = make_response(
+        render_template("web/admin/password_reset.html", reset=reset)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/admin/countries")

@@ -1,4 +1,5 @@
-"""Login, logout, the language switch and the landing page of each role."""
+"""Login, logout, changing one's password, the language switch and the landing page of each
+role."""
 
 from __future__ import annotations
 
@@ -6,12 +7,20 @@ from typing import Any
 
 from flask import flash, make_response, redirect, render_template, request, url_for
 
+from silver.domain.errors import PasswordChangeRequired, Unauthenticated, ValidationFailed
 from web.blueprint import bp
 from web.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES
 from web.i18n import translate as _
 from web.pages import Problem, attempt
 from web.security import cookie_secure
-from web.session import LANDING, current_user, log_in, log_out, safe_next
+from web.session import (
+    LANDING,
+    change_password,
+    current_user,
+    log_in,
+    log_out,
+    safe_next,
+)
 
 
 @bp.get("/")
@@ -30,7 +39,17 @@ def login() -> Any:
             return redirect(target or url_for("web.home"))
         return render_template("web/login.html", next=target, username="", problem=None)
     username = request.form.get("username", "").strip()
-    result = attempt(lambda: log_in(username, request.form.get("password", "")))
+
+    def attempt_login() -> Any:
+        try:
+            return log_in(username, request.form.get("password", ""))
+        except PasswordChangeRequired:
+            return None
+
+    result = attempt(attempt_login)
+    if result is None:
+        # The right one-time password: the user chooses their own before anything else.
+        return _password_page(username, forced=True, next_=target)
     if isinstance(result, Problem):
         page = render_template("web/login.html", next=target, username=username, problem=result)
         retry = {"Retry-After": str(result.retry_after)} if result.retry_after else {}
@@ -61,3 +80,57 @@ def language() -> Any:
             secure=cookie_secure(),
         )
     return response
+
+
+def _password_page(
+    username: str,
+    *,
+    forced: bool,
+    next_: str | None = None,
+    problem: Problem | None = None,
+) -> str:
+    return render_template(
+        "web/password.html",
+        username=username,
+        forced=forced,
+        next=next_,
+        problem=problem,
+        errors=problem.errors if problem else {},
+    )
+
+
+def _check_repeat(new: str, repeated: str) -> None:
+    if new != repeated:
+        raise ValidationFailed({"new_password_repeat": [_("The two new passwords differ.")]})
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def password() -> Any:
+    """Change one's own password: logged in (the username is theirs), or right after logging in
+    with a one-time password (the username comes with the form, and the current password
+    proves it)."""
+    me = current_user()
+    if request.method == "GET":
+        if me is None:
+            return redirect(url_for("web.login", next=url_for("web.password")))
+        return _password_page(me.username, forced=False)
+    username = me.username if me is not None else request.form.get("username", "").strip()
+    target = safe_next(request.form.get("next"))
+    new = request.form.get("new_password", "")
+
+    def change() -> Any:
+        _check_repeat(new, request.form.get("new_password_repeat", ""))
+        try:
+            return change_password(username, request.form.get("current_password", ""), new)
+        except Unauthenticated:
+            # Shown next to the field, and a wrong password here must not end the session; a
+            # 401 all the same, so the login limits count it as the failed login it is.
+            wrong = _("This is not your current password.")
+            return Problem(401, "Wrong password", wrong, {"current_password": [wrong]})
+
+    result = attempt(change)
+    if isinstance(result, Problem):
+        page = _password_page(username, forced=me is None, next_=target, problem=result)
+        return page, result.status
+    flash(_("Your password was changed."), "success")
+    return redirect(target or url_for(LANDING[result.role]), 303)

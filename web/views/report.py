@@ -1,4 +1,5 @@
-"""The evaluator's report: the pilot's figures with their charts, and the CSV download.
+"""The evaluator's report: the pilot's figures with their charts, and the downloads: the
+figures as CSV, ODS or XLSX, the report as PDF (the same renderers as the API).
 
 The figures come from the same service as `GET /api/v1/stats/pilot`; the charts and tables
 from the same renderer as `GET /api/v1/stats/pilot/report`. Charts are shown as images
@@ -13,6 +14,7 @@ from typing import Any
 from flask import Response, render_template, request
 
 from api.extensions import services
+from api.stats import documents
 from api.stats import report as stats_report
 from api.stats.schemas import StatsQuerySchema
 from silver.domain.stats.catalogue import AUDIENCES
@@ -67,5 +69,23 @@ def report_csv() -> Any:
     return Response(
         to_csv(result),
         mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/report.<any(pdf, ods, xlsx):kind>")
+@requires(Role.EVALUATOR, Role.ADMIN)
+def report_document(kind: str) -> Any:
+    """The report as PDF, or the figures as ODS or XLSX."""
+    result, _raw = _statistics()
+    html = stats_report.render_report(to_json(result)) if kind == "pdf" else None
+    day = {
+        "from": result.period_from.isoformat() if result.period_from else "open",
+        "to": result.period_to.isoformat() if result.period_to else "open",
+    }
+    name = f"silver-pilot-stats_{day['from']}_{day['to']}_{result.audience}.{kind}"
+    return Response(
+        documents.render(result, kind, html),
+        mimetype=documents.MEDIA_TYPES[kind],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

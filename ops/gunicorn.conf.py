@@ -1,0 +1,18 @@
+"""Gunicorn settings of `make run` (ops/services.sh passes the bind address, workers and logs).
+
+The worker processes count requests for Prometheus in files under PROMETHEUS_MULTIPROC_DIR
+(set and emptied by ops/services.sh before gunicorn starts), so /metrics adds up every worker's
+counts. When a worker exits, its live gauges are dropped; its counters stay in the sum.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
