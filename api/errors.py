@@ -146,6 +146,11 @@ def register_error_handlers(app: Flask) -> None:
             errors = _webargs_errors(exc)
             detail = "The request has invalid fields: " + ", ".join(sorted(errors))
             return problem(422, "Validation failed", detail, errors=errors)
+        if status in (400, 415) and getattr(exc, "data", None):
+            # The body could not be read (not JSON, malformed, nested too deep): say why.
+            errors = _webargs_errors(exc)
+            detail = "; ".join(m for messages in errors.values() for m in messages)
+            return problem(status, exc.name, detail, errors=errors)
         detail = exc.description or exc.name
         if status == 413:
             detail = "The request body is larger than 1 MiB."

@@ -246,14 +246,15 @@ def vin_check_digit(vin: str) -> str:
     return "X" if total % 11 == 10 else str(total % 11)
 
 
-def normalise_vin(v: str) -> str:
+def normalise_vin(v: str, *, require_check_digit: bool = True) -> str:
     """Normalise a Vehicle Identification Number (ISO 3779) to 17 upper-case characters.
 
     A VIN has 17 letters and digits and never contains I, O or Q.  The 9th character is a
     check digit only where it is mandatory: North America (49 CFR 565, a first character 1-5)
     and China (GB 16735, first character L).  ISO 3779 does not require one, and European
     manufacturers put another letter or digit there (`WVWZZZ1KZAW000001`), so elsewhere it is
-    not checked (CONTRACT.md, "Cases").
+    not checked (CONTRACT.md, "Cases").  Data that is normalised only to be matched (reference
+    data) passes ``require_check_digit=False``: the canonical form is the same.
     """
     number = _compact(v, "VIN")
     if not _ALNUM.fullmatch(number):
@@ -264,7 +265,8 @@ def normalise_vin(v: str) -> str:
         )
     if len(number) != 17:
         raise InvalidIdentifier(f"VIN must be 17 characters, not {len(number)}")
-    if number[0] in VIN_CHECK_DIGIT_REGIONS and vin_check_digit(number) != number[8]:
+    mandatory = require_check_digit and number[0] in VIN_CHECK_DIGIT_REGIONS
+    if mandatory and vin_check_digit(number) != number[8]:
         raise InvalidIdentifier("VIN check digit (the 9th character) does not match")
     return number
 
