@@ -94,7 +94,13 @@ def bench_case(
     body = {
         "title": "bench: tracing",
         "subjects": [
-            {"key": f"o{i}", "kind": "organisation", "role": "suspect", **org}
+            {
+                "key": f"o{i}",
+                "kind": "organisation",
+                "role": "suspect",
+                "name": org["name"],
+                "jurisdiction": org["jurisdiction"],
+            }
             for i, org in enumerate(organisations)
         ],
         "assets": list(assets),
