@@ -1,8 +1,10 @@
 """The Neo4j unit of work: one explicit transaction, repositories bound to it.
 
-Once the transaction has committed, the audit events it appended are recorded with the audit
-witness (outside Neo4j) before any other after-commit hook runs, so a request never answers
-before its events are witnessed.
+The audit events a transaction appends are written to the chain as its last statements, right
+before the commit, so the chain's head lock is held for the commit only (see
+graph/repositories/audit.py). Once the transaction has committed, they are recorded with the
+audit witness (outside Neo4j) before any other after-commit hook runs, so a request never
+answers before its events are witnessed.
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ class Neo4jUnitOfWork(AbstractUnitOfWork):
 
     def _commit(self) -> None:
         assert self._tx is not None, "unit of work used outside its `with` block"
+        self._audit.flush()  # the chain's head lock: the last statement before the commit
         self._tx.commit()
         appended, self._audit.appended = self._audit.appended, []
         if appended and self._witness is not None:

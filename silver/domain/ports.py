@@ -20,13 +20,13 @@ from silver.domain.users import User
 # --- rows ----------------------------------------------------------------------------------
 
 
-class CaseRow(TypedDict):
-    """A `Case` node. `body` is the sealed case content; the other fields carry no personal
-    data but the sealed `screening` result (its `screening_verdict` is in the clear) and the
-    status `history`."""
+class NewCaseRow(TypedDict):
+    """A `Case` node as intake creates it: all but its number, which is taken last
+    (`CaseRepository.take_number`). `body` is the sealed case content; the other fields carry
+    no personal data but the sealed `screening` result (its `screening_verdict` is in the
+    clear) and the status `history`."""
 
     id: str
-    number: str
     agency: str
     proposed_by: str
     status: str
@@ -43,6 +43,12 @@ class CaseRow(TypedDict):
     target_countries: list[str]
     subject_count: int
     asset_count: int
+
+
+class CaseRow(NewCaseRow):
+    """A stored `Case` node."""
+
+    number: str
     submitted_at: NotRequired[datetime | None]
     first_submitted_at: NotRequired[datetime | None]
     closed_at: NotRequired[datetime | None]
@@ -347,7 +353,9 @@ class UserRepository(Protocol):
 
 
 class AuditRepository(Protocol):
-    def append(self, event: AuditEvent) -> StoredEvent: ...
+    def append(self, event: AuditEvent) -> None:
+        """Add `event` to the keyed chain when the transaction commits."""
+
     def head(self) -> tuple[int, str] | None: ...
     def page(self, case_id: str | None, skip: int, limit: int) -> tuple[list[StoredEvent], int]: ...
     def iterate_all(self, batch: int = 5000) -> Iterator[StoredEvent]: ...
@@ -385,8 +393,8 @@ class KeyringRepository(Protocol):
 
 
 class CaseRepository(Protocol):
-    def next_sequence(self, year: int) -> int: ...
-    def add(self, row: CaseRow) -> None: ...
+    def add(self, row: NewCaseRow, projection: Projection) -> None: ...
+    def take_number(self, case_id: str, year: int) -> str: ...
     def get(self, case_id: str, for_update: bool = False) -> CaseRow | None: ...
     def save(self, case_id: str, expected_version: int, changes: CaseChanges) -> bool: ...
     def page(
