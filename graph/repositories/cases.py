@@ -38,6 +38,12 @@ DROP_SUBJECTS_AND_ASSETS = """
 # Writes the projection of the case `c` (nodes it does not have yet) from the parameters of
 # `_projection_params`: one statement, each part a unit subquery, every lookup an index seek on
 # a constrained key (Subject.uid, Asset.uid, Identifier.index, Country.code).
+#
+# Concurrent intakes share the Country nodes (and Identifier nodes, when cases link): a
+# relationship to them is CREATEd, never MERGEd (a MERGE locks both ends exclusively, and two
+# transactions that each created a relationship to a country already would deadlock on
+# upgrading their locks), and the relationships to countries are made in one pass ordered by
+# country code, so two transactions take those locks in the same order.
 WRITE_PROJECTION = """
             CALL (c) {
               UNWIND $subjects AS s
@@ -54,16 +60,12 @@ WRITE_PROJECTION = """
               CREATE (c)-[:HAS_ASSET]->(n)
             }
             CALL {
-              UNWIND $subject_identifiers AS r
-              MATCH (n:Subject {uid: r.owner})
+              UNWIND $identifiers AS r
+              OPTIONAL MATCH (s:Subject {uid: r.owner})
+              OPTIONAL MATCH (a:Asset {uid: r.owner})
+              WITH r, coalesce(s, a) AS n
               MERGE (i:Identifier {index: r.index}) ON CREATE SET i.kind = r.kind
-              MERGE (n)-[:HAS_IDENTIFIER]->(i)
-            }
-            CALL {
-              UNWIND $asset_identifiers AS r
-              MATCH (n:Asset {uid: r.owner})
-              MERGE (i:Identifier {index: r.index}) ON CREATE SET i.kind = r.kind
-              MERGE (n)-[:HAS_IDENTIFIER]->(i)
+              CREATE (n)-[:HAS_IDENTIFIER]->(i)
             }
             CALL {
               UNWIND $subject_links AS r
@@ -83,42 +85,30 @@ WRITE_PROJECTION = """
               MATCH (b:Asset {uid: r.to})
               CREATE (a)-[x:$(r.type)]->(b) SET x.share = r.share
             }
-            CALL {
-              UNWIND $subject_countries AS r
-              MATCH (n:Subject {uid: r.node})
-              MERGE (k:Country {code: r.code})
-              CREATE (n)-[:$(r.type)]->(k)
-            }
-            CALL {
-              UNWIND $asset_countries AS r
-              MATCH (n:Asset {uid: r.node})
-              MERGE (k:Country {code: r.code})
-              CREATE (n)-[:$(r.type)]->(k)
-            }
             CALL (c) {
-              UNWIND $targets AS code
-              MERGE (k:Country {code: code})
-              MERGE (c)-[:TARGETS]->(k)
+              UNWIND $countries AS r
+              OPTIONAL MATCH (s:Subject {uid: r.node})
+              OPTIONAL MATCH (a:Asset {uid: r.node})
+              WITH c, r, coalesce(s, a, c) AS n
+              MERGE (k:Country {code: r.code})
+              CREATE (n)-[:$(r.type)]->(k)
             }
 """
 
 
 def _projection_params(case_id: str, p: Projection) -> dict[str, Any]:
-    """The parameters of WRITE_PROJECTION: the projection's rows split by the labels of the
-    nodes they join, so that each is matched on its label's uid constraint."""
-    subjects = {s["uid"] for s in p.subjects}
+    """The parameters of WRITE_PROJECTION. The case's own TARGETS relationships join the
+    countries of its subjects and assets, all ordered by country code (see above)."""
+    targets = [{"node": case_id, "code": code, "type": "TARGETS"} for code in set(p.targets)]
     return {
         "id": case_id,
         "subjects": p.subjects,
         "assets": p.assets,
-        "subject_identifiers": [r for r in p.identifiers if r["owner"] in subjects],
-        "asset_identifiers": [r for r in p.identifiers if r["owner"] not in subjects],
+        "identifiers": sorted(p.identifiers, key=lambda r: str(r["index"])),
         "subject_links": p.relations,
         "share_links": [h for h in p.holdings if h["type"] == "SHARE_OF"],
         "holdings": [h for h in p.holdings if h["type"] != "SHARE_OF"],
-        "subject_countries": [r for r in p.countries if r["node"] in subjects],
-        "asset_countries": [r for r in p.countries if r["node"] not in subjects],
-        "targets": p.targets,
+        "countries": sorted([*p.countries, *targets], key=lambda r: str(r["code"])),
     }
 
 
