@@ -251,6 +251,17 @@ class CountryRow(TypedDict):
     version: int
 
 
+class DeliveryRows(TypedDict):
+    """What a delivery attempt reads, in one query: the Notice and its case (both locked for
+    the transaction), the recipient's stored country profile (None for the General Secretariat
+    or a country without one), and how many other Notices of the case are not delivered yet."""
+
+    notice: NoticeRow
+    case: CaseRow
+    country: CountryRow | None
+    undelivered_others: int
+
+
 class CountrySeedRow(TypedDict):
     code: str
     name: str | None
@@ -422,6 +433,7 @@ class CaseRepository(Protocol):
 class DisseminationRepository(Protocol):
     def add_notices(self, case_id: str, rows: list[NoticeDraft]) -> None: ...
     def get(self, notice_id: str, for_update: bool = False) -> NoticeRow | None: ...
+    def for_delivery(self, notice_id: str, lock_case: bool) -> DeliveryRows | None: ...
     def by_recipient(self, case_id: str, recipient: str) -> NoticeRow | None: ...
     def update(self, notice_id: str, changes: dict[str, Any]) -> None: ...
     def of_case(self, case_id: str) -> list[NoticeRow]: ...

@@ -46,20 +46,27 @@ def notice_job_id(notice_id: str) -> str:
 
 
 def enqueue_notices(connection: redis.Redis, settings: Settings, notice_ids: list[str]) -> None:
-    """One job per recipient, with a deterministic id and retries with back-off."""
+    """One job per recipient, with a deterministic id and retries with back-off; all of them
+    in one Redis pipeline (one round trip, not a few per job)."""
+    if not notice_ids:
+        return
     queue = queue_for(connection, settings)
     intervals = list(settings.retry_intervals)
-    for notice_id in notice_ids:
-        queue.enqueue(
-            SEND_NOTICE,
-            notice_id,
-            job_id=notice_job_id(notice_id),
-            retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
-            job_timeout=max(60, int(settings.gateway_timeout_seconds * 3)),
-            result_ttl=7 * 24 * 3600,
-            failure_ttl=30 * 24 * 3600,
-            description=f"disseminate notice {notice_id}",
-        )
+    queue.enqueue_many(
+        [
+            Queue.prepare_data(
+                SEND_NOTICE,
+                args=(notice_id,),
+                job_id=notice_job_id(notice_id),
+                retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
+                timeout=max(60, int(settings.gateway_timeout_seconds * 3)),
+                result_ttl=7 * 24 * 3600,
+                failure_ttl=30 * 24 * 3600,
+                description=f"disseminate notice {notice_id}",
+            )
+            for notice_id in notice_ids
+        ]
+    )
 
 
 def enqueue_after_commit(
