@@ -116,37 +116,32 @@ class CaseRepository:
     def __init__(self, tx: neo4j.Transaction) -> None:
         self._tx = tx
 
-    def add(self, row: NewCaseRow, projection: Projection) -> None:
-        """Create the case node (without its number: `take_number`) and its projection, in
-        one statement."""
-        self._tx.run(
-            "CREATE (c:Case) SET c = $row WITH c" + WRITE_PROJECTION,
-            row=row,
-            **_projection_params(row["id"], projection),
-        )
-
-    def take_number(self, case_id: str, year: int) -> str:
-        """Give the case the next number of `year`. The year's counter node is locked until
-        the commit, so numbers are unique and without gaps (a rolled-back case gives its
-        number back); take it as the last write before the audit events, so that concurrent
-        intakes queue on it only for the commit."""
+    def add(self, row: NewCaseRow, projection: Projection, year: int) -> str:
+        """Create the case node and its projection, then give the case the next number of
+        `year`, in one statement; returns the number. The year's counter node is locked from
+        then until the commit, so numbers are unique and without gaps (a rolled-back case gives
+        its number back); it is the statement's last write, so that concurrent intakes queue
+        on it only for the rest of the transaction (the audit events and the commit)."""
         record = self._tx.run(
-            """
+            "CREATE (c:Case) SET c = $row WITH c"
+            + WRITE_PROJECTION
+            + """
+            WITH c
             MERGE (k:CaseCounter {year: $year}) ON CREATE SET k.n = 0
             SET k.n = k.n + 1
-            WITH k, toString(k.n) AS n
-            MATCH (c:Case {id: $id})
+            WITH c, k, toString(k.n) AS n
             SET c.number = $prefix + right($zeros + n, CASE WHEN size(n) > $digits
                                                             THEN size(n) ELSE $digits END)
             RETURN k.n AS n, c.number AS number
             """,
+            row=row,
             year=year,
-            id=case_id,
             prefix=case_number_prefix(year),
             zeros="0" * CASE_NUMBER_DIGITS,
             digits=CASE_NUMBER_DIGITS,
+            **_projection_params(row["id"], projection),
         ).single()
-        assert record is not None, f"no case {case_id} to number"
+        assert record is not None
         number = str(record["number"])
         assert number == case_number(year, int(record["n"])), number
         return number

@@ -22,7 +22,7 @@ from silver.domain.users import User
 
 class NewCaseRow(TypedDict):
     """A `Case` node as intake creates it: all but its number, which is taken last
-    (`CaseRepository.take_number`). `body` is the sealed case content; the other fields carry
+    (`CaseRepository.add`). `body` is the sealed case content; the other fields carry
     no personal data but the sealed `screening` result (its `screening_verdict` is in the
     clear) and the status `history`."""
 
@@ -404,8 +404,7 @@ class KeyringRepository(Protocol):
 
 
 class CaseRepository(Protocol):
-    def add(self, row: NewCaseRow, projection: Projection) -> None: ...
-    def take_number(self, case_id: str, year: int) -> str: ...
+    def add(self, row: NewCaseRow, projection: Projection, year: int) -> str: ...
     def get(self, case_id: str, for_update: bool = False) -> CaseRow | None: ...
     def save(self, case_id: str, expected_version: int, changes: CaseChanges) -> bool: ...
     def page(

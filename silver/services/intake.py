@@ -57,8 +57,9 @@ def create_case(
     (the API's schema ran it), so it is not checked a second time.
 
     The transaction writes the case and its projection first and takes the two global locks
-    last: the year's case-number counter, then (at commit) the audit chain's head. Concurrent
-    intakes queue on them only for the commit, not for the whole transaction."""
+    last: the year's case-number counter (the last write of that statement), then, right
+    before the commit, the audit chain's head. Concurrent intakes queue on them only for the
+    end of the transaction, not for the whole of it."""
     access.check_owner(user, user.agency.value if user.agency else "")
     assert user.agency is not None
     now = now or utcnow()
@@ -81,8 +82,7 @@ def create_case(
     }
     graph = projection.project(case_id, body, keys.index_key, user.agency.value)
     with uow:
-        uow.cases.add(row, graph)
-        number = uow.cases.take_number(case_id, now.year)
+        number = uow.cases.add(row, graph, now.year)
         uow.audit.append(
             AuditEvent("case.create", user.username, now, case_id, detail={"number": number})
         )

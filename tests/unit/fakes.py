@@ -63,14 +63,11 @@ class FakeCaseRepository:
     def __init__(self, store: FakeStore) -> None:
         self._s = store
 
-    def add(self, row: NewCaseRow, projection: Projection) -> None:
-        self._s.cases[row["id"]] = cast(CaseRow, copy.deepcopy(row))
-        self._s.projections[row["id"]] = copy.deepcopy(projection)
-
-    def take_number(self, case_id: str, year: int) -> str:
+    def add(self, row: NewCaseRow, projection: Projection, year: int) -> str:
         self._s.counters[year] = self._s.counters.get(year, 0) + 1
         number = case_number(year, self._s.counters[year])
-        self._s.cases[case_id]["number"] = number
+        self._s.cases[row["id"]] = cast(CaseRow, {**copy.deepcopy(row), "number": number})
+        self._s.projections[row["id"]] = copy.deepcopy(projection)
         return number
 
     def get(self, case_id: str, for_update: bool = False) -> CaseRow | None:
