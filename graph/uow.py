@@ -25,6 +25,7 @@ from graph.repositories.reference import Neo4jReferenceRepository
 from graph.repositories.tracing import TracingRepository
 from graph.repositories.users import UserRepository
 from silver.domain.audit import AuditChain
+from silver.domain.errors import Contention
 from silver.domain.ports import AuditWitness
 from silver.domain.uow import AbstractUnitOfWork
 
@@ -75,6 +76,9 @@ class Neo4jUnitOfWork(AbstractUnitOfWork):
                 self._session.close()
             self._session = None
             self._tx = None
+        if isinstance(exc, neo4j.exceptions.TransientError) and exc.is_retryable():
+            # A deadlock or a lock wait given up: rolled back, and worth trying again.
+            raise Contention(f"the database gave up on the transaction: {exc.code}") from exc
 
     def _commit(self) -> None:
         assert self._tx is not None, "unit of work used outside its `with` block"

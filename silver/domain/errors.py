@@ -76,3 +76,9 @@ class DecryptionFailed(CryptoError):
 
 class Unavailable(SilverError):
     """A dependency is not ready (e.g. the graph was never initialised)."""
+
+
+class Contention(Unavailable):
+    """The database gave up on the transaction because others held the locks it needed (a
+    deadlock, a lock wait too long): nothing was stored, and the same work tried again
+    succeeds (`silver.services.retry.on_contention`)."""

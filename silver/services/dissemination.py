@@ -37,6 +37,7 @@ from silver.infra.transport import PermanentError, TransientError, Transport
 from silver.services import messages
 from silver.services.case_store import history_json, load, open_case, seal_text, unseal_text, utcnow
 from silver.services.countries import stored_profile
+from silver.services.retry import on_contention
 
 SYSTEM_ACTOR = "system:dissemination"
 MESSAGE_ROUND = 1  # a case is approved once; a screener's retry re-sends the same message
@@ -101,7 +102,7 @@ class Delivery:
 def deliver(notice_id: str, uow_factory: UowFactory, delivery: Delivery) -> str:
     """One delivery attempt. Returns `sent`, `failed` or `skipped` (nothing to do); raises
     TransientError when the attempt should be retried later."""
-    prepared = _prepare(notice_id, uow_factory(), delivery)
+    prepared = on_contention(lambda: _prepare(notice_id, uow_factory(), delivery))
     if prepared is None:
         return "skipped"
     notice, data, signature, key_id, jws = prepared
@@ -122,7 +123,7 @@ def deliver(notice_id: str, uow_factory: UowFactory, delivery: Delivery) -> str:
             return "failed"
         _note_error(notice_id, uow_factory(), str(err))
         raise
-    _mark_sent(notice_id, uow_factory(), delivery, receipt)
+    on_contention(lambda: _mark_sent(notice_id, uow_factory(), delivery, receipt))
     return "sent"
 
 

@@ -50,6 +50,7 @@ from silver.services import (
 )
 from silver.services.case_store import utcnow
 from silver.services.progress import Track, untracked
+from silver.services.retry import on_contention
 
 UowFactory = Callable[[], AbstractUnitOfWork]
 Enqueue = Callable[[list[str]], None]
@@ -76,8 +77,10 @@ class Cases:
 
     def create(self, body: dict[str, Any], user: User, *, validated: bool = False) -> Case:
         """A new draft; `validated`: the body came from `validate_case_body` already."""
-        return intake.create_case(
-            body, user, self._ctx.uow(), self._ctx.keys(), validated=validated
+        return on_contention(
+            lambda: intake.create_case(
+                body, user, self._ctx.uow(), self._ctx.keys(), validated=validated
+            )
         )
 
     def get(self, case_id: str, user: User, purpose: str = "view") -> Case:
@@ -91,21 +94,27 @@ class Cases:
 
     def update(self, case_id: str, patch: dict[str, Any], version: int | None, user: User) -> Case:
         """Correct a draft or returned case against the version the caseworker read."""
-        return intake.update_case(case_id, patch, version, user, self._ctx.uow(), self._ctx.keys())
+        return on_contention(
+            lambda: intake.update_case(
+                case_id, patch, version, user, self._ctx.uow(), self._ctx.keys()
+            )
+        )
 
     def submit(self, case_id: str, version: int | None, user: User) -> Case:
         """Submit for screening; the screening runs and is stored in the same transaction."""
         settings = self._ctx.settings
         keys = self._ctx.keys()
-        return intake.submit_case(
-            case_id,
-            version,
-            user,
-            self._ctx.uow(),
-            keys,
-            on_submitted=screening.screen_on_submit(
-                settings.quota, settings.penalty_threshold_years, keys
-            ),
+        return on_contention(
+            lambda: intake.submit_case(
+                case_id,
+                version,
+                user,
+                self._ctx.uow(),
+                keys,
+                on_submitted=screening.screen_on_submit(
+                    settings.quota, settings.penalty_threshold_years, keys
+                ),
+            )
         )
 
     def seal_clear_screenings(self) -> int:

@@ -4,6 +4,7 @@ intact, witnessed chain."""
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
@@ -12,6 +13,9 @@ from flask import Flask
 
 from silver.bootstrap import Silver as Services
 from silver.domain.cases import case_number_prefix
+from silver.domain.errors import Contention
+from silver.services import intake
+from silver.services.retry import on_contention
 from tests.integration.conftest import Login
 from tests.support.cases import case_body, nl_iban
 
@@ -95,3 +99,34 @@ def test_concurrent_creates_get_gap_free_numbers_and_a_verifiable_chain(
     assert all(f'"number": "{numbers[e["id"]]}"' in e["detail"] for e in events)
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output
+
+
+def test_a_deadlock_is_contention_and_trying_again_succeeds(svc: Services, login: Login) -> None:
+    """Two transactions locking two cases in opposite orders: Neo4j fails one of them, the unit
+    of work turns that into Contention (nothing stored), and the work run again succeeds."""
+    cw = login("caseworker", "FIOD")
+    user = svc.services.users.authenticate(cw["Authorization"].removeprefix("Bearer "))
+    first, second = (
+        intake.create_case(case_body(), user, svc.uow(), svc.keys).id for _ in range(2)
+    )
+    both_locked_one = threading.Barrier(2, timeout=30)
+
+    def lock_in_order(a: str, b: str) -> str:
+        with svc.uow() as uow:
+            uow.cases.get(a, for_update=True)
+            both_locked_one.wait()
+            uow.cases.get(b, for_update=True)
+            uow.commit()
+        return "committed"
+
+    def attempt(a: str, b: str) -> str:
+        try:
+            return lock_in_order(a, b)
+        except Contention:
+            return "contention"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = sorted(pool.map(attempt, (first, second), (second, first)))
+    assert outcomes == ["committed", "contention"]
+    both_locked_one = threading.Barrier(1)
+    assert on_contention(lambda: lock_in_order(second, first)) == "committed"
