@@ -78,7 +78,21 @@ class Unavailable(SilverError):
     """A dependency is not ready (e.g. the graph was never initialised)."""
 
 
-class Contention(Unavailable):
+class StorageUnavailable(Unavailable):
+    """The graph database did not answer, or asked for the transaction to be tried again (a
+    deadlock, a leader switch, a restart). `retryable` is true when nothing of the unit of
+    work was committed, so the whole of it may run again; false when the commit itself was cut
+    off (it may or may not have happened)."""
+
+    def __init__(self, detail: str, *, retryable: bool) -> None:
+        super().__init__(detail)
+        self.retryable = retryable
+
+
+class Contention(StorageUnavailable):
     """The database gave up on the transaction because others held the locks it needed (a
     deadlock, a lock wait too long): nothing was stored, and the same work tried again
-    succeeds (`silver.services.retry.on_contention`)."""
+    succeeds (`silver.services.retry.on_contention`, and the facade's `retrying`)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, retryable=True)

@@ -1,5 +1,8 @@
 """The services as the entrypoints see them: one object per area, its dependencies bound.
 
+Every public method is one service call, run again when the graph database had a passing
+fault and nothing was committed (silver/services/retries.py).
+
 The service modules are plain functions of plain values, the acting user and a unit of work
 (plus keys and settings where they need them), which keeps them easy to test. An entrypoint
 should not have to know which of them needs the quota, the penalty threshold, the key material
@@ -50,7 +53,7 @@ from silver.services import (
 )
 from silver.services.case_store import utcnow
 from silver.services.progress import Track, untracked
-from silver.services.retry import on_contention
+from silver.services.retries import retrying_methods
 
 UowFactory = Callable[[], AbstractUnitOfWork]
 Enqueue = Callable[[list[str]], None]
@@ -71,16 +74,15 @@ class Context:
     login_throttle: LoginThrottle | None = None
 
 
+@retrying_methods
 class Cases:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
 
     def create(self, body: dict[str, Any], user: User, *, validated: bool = False) -> Case:
         """A new draft; `validated`: the body came from `validate_case_body` already."""
-        return on_contention(
-            lambda: intake.create_case(
-                body, user, self._ctx.uow(), self._ctx.keys(), validated=validated
-            )
+        return intake.create_case(
+            body, user, self._ctx.uow(), self._ctx.keys(), validated=validated
         )
 
     def get(self, case_id: str, user: User, purpose: str = "view") -> Case:
@@ -94,27 +96,21 @@ class Cases:
 
     def update(self, case_id: str, patch: dict[str, Any], version: int | None, user: User) -> Case:
         """Correct a draft or returned case against the version the caseworker read."""
-        return on_contention(
-            lambda: intake.update_case(
-                case_id, patch, version, user, self._ctx.uow(), self._ctx.keys()
-            )
-        )
+        return intake.update_case(case_id, patch, version, user, self._ctx.uow(), self._ctx.keys())
 
     def submit(self, case_id: str, version: int | None, user: User) -> Case:
         """Submit for screening; the screening runs and is stored in the same transaction."""
         settings = self._ctx.settings
         keys = self._ctx.keys()
-        return on_contention(
-            lambda: intake.submit_case(
-                case_id,
-                version,
-                user,
-                self._ctx.uow(),
-                keys,
-                on_submitted=screening.screen_on_submit(
-                    settings.quota, settings.penalty_threshold_years, keys
-                ),
-            )
+        return intake.submit_case(
+            case_id,
+            version,
+            user,
+            self._ctx.uow(),
+            keys,
+            on_submitted=screening.screen_on_submit(
+                settings.quota, settings.penalty_threshold_years, keys
+            ),
         )
 
     def seal_clear_screenings(self) -> int:
@@ -186,6 +182,7 @@ class Cases:
         )
 
 
+@retrying_methods
 class Decisions:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -213,6 +210,7 @@ class Decisions:
         return decisions.queue(user, page, page_size, self._ctx.uow())
 
 
+@retrying_methods
 class Disseminations:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -250,6 +248,7 @@ class Disseminations:
         return dissemination.queued_notices(self._ctx.uow(), idle_for)
 
 
+@retrying_methods
 class Outcomes:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -261,6 +260,7 @@ class Outcomes:
         return outcomes.outcomes_of(case_id, user, self._ctx.uow(), self._ctx.keys())
 
 
+@retrying_methods
 class Countries:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -284,6 +284,7 @@ class Countries:
         return countries.seed_countries(self._ctx.uow())
 
 
+@retrying_methods
 class Users:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -353,6 +354,7 @@ class Users:
         auth.revoke(token, actor, self._ctx.uow())
 
 
+@retrying_methods
 class Audit:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -393,6 +395,7 @@ class Audit:
             )
 
 
+@retrying_methods
 class Retention:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -418,6 +421,7 @@ class Retention:
         return outbox.prune(self.outbox_files(), self._ctx.uow, older_than, now)
 
 
+@retrying_methods
 class Stats:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -436,6 +440,7 @@ class Stats:
         )
 
 
+@retrying_methods
 class Keys:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -451,6 +456,7 @@ class Keys:
         return ring.current_id, keys.rewrap_all(self._ctx.uow(), ring, track)
 
 
+@retrying_methods
 class SigningKeys:
     """The keys that sign outgoing messages: the current one, the retired ones that still
     verify, their JWK set, and rotation. Read afresh on each call (a few small files or the
@@ -475,6 +481,7 @@ class SigningKeys:
         return new.key_id, retired.key_id
 
 
+@retrying_methods
 class Reference:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
