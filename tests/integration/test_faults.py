@@ -50,7 +50,9 @@ SERVICES = str(PROJECT_ROOT / "ops" / "services.sh")
 
 
 def services(action: str, name: str) -> None:
-    subprocess.run([SERVICES, action, name], check=True, cwd=PROJECT_ROOT, timeout=300)
+    # A busy machine can take minutes to start Neo4j: the limit only stops a hung start.
+    env = {**os.environ, "SILVER_START_TIMEOUT": "600"}
+    subprocess.run([SERVICES, action, name], check=True, cwd=PROJECT_ROOT, env=env, timeout=900)
 
 
 @pytest.fixture
@@ -128,7 +130,8 @@ def test_neo4j_restarted_under_traffic(
         traffic.stop()
     assert traffic.statuses[500] == 0, traffic.statuses
     assert set(traffic.statuses) <= {200, 201, 503}, traffic.statuses
-    assert back < 30, f"the first write after Neo4j was up took {back:.1f} s"
+    after = [(round(at - up, 1), what, status) for at, what, status in traffic.log if at >= up - 5]
+    assert back < 30, f"the first write after Neo4j was up took {back:.1f} s: {after[:40]}"
     # Every acknowledged write is there.
     for case_id in traffic.created:
         assert client.get(f"/api/v1/cases/{case_id}", headers=cw).status_code == 200
