@@ -29,7 +29,7 @@ declare -A SMALL=(
   [intake]="--cases 40 --concurrency 4 --warmup 3 --seed 1"
   [dissemination]="--cases 10 --countries 3 --seed 1"
   [reference]="--scale 0.002 --keep --seed 1"
-  [trace]="--traces 20 --depth 6 --seed 1"
+  [trace]="--traces 10 --depth 6 --seed 1"
 )
 
 names=("$@")
