@@ -104,6 +104,10 @@ status: ## Show which local processes are running
 test: setup chromium-install lint ## Set up, lint, and run the whole test suite (unit, integration, browser) against real services
 	@ops/test.sh
 
+.PHONY: bench
+bench: setup ## Run every benchmark in bench/ at a small scale against its own services: figures and ratios
+	@ops/bench.sh
+
 .PHONY: unit
 unit: deps ## Run the unit tests only (no services)
 	$(BIN)/pytest tests/unit -q

@@ -19,7 +19,7 @@ Then, in the same run and against the same database, it times after one warm-up 
 * stats:  `silver.services.stats.pilot_statistics` with the real reader (one read transaction, every
   query of graph/repositories/stats.py) for the window, assembled and suppressed, as the API
   computes it before rendering; once for `internal`, once for `public`;
-* report: the HTML report with its charts drawn (matplotlib), for the record.
+* report: the HTML report with its charts drawn (SVG), for the record.
 
 Each is repeated `--repeat` times; the medians and their ratio to the count are printed.
 `--profile` also prints, per statistics query, the database hits Neo4j's PROFILE reports.

@@ -47,7 +47,7 @@ Body = dict[str, Any]
 # The characters of a VIN (no I, O or Q), for random valid VINs.
 VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 # Loggers quietened to WARNING, so that the figures exclude a log line per request or job.
-QUIET = ("werkzeug", "neo4j")
+QUIET = ("werkzeug", "neo4j", "silver.http")
 
 
 def parser(doc: str | None) -> argparse.ArgumentParser:

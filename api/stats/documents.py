@@ -3,7 +3,7 @@ the figures as ODS (OpenDocument, the Dutch government's open standard for offic
 and XLSX, beside the CSV.
 
 The PDF is WeasyPrint's rendering of the very HTML report (`report.render_report`), charts
-included (matplotlib's SVG, drawn by WeasyPrint), so it shows nothing the JSON does not. The
+included (the report's SVG, drawn by WeasyPrint), so it shows nothing the JSON does not. The
 spreadsheets hold exactly the rows of the CSV (`silver.domain.stats.export.to_csv`): the header,
 the rows of section `about`, then one figure per row, with the same suppression, so a
 suppressed count is the text "<5" in every format. Counts are number cells; an amount (a decimal

@@ -199,6 +199,9 @@ CALL (c) {
 # (from the first sending to its first outcome), and whether its answer is overdue (the Notice
 # is flagged overdue, or was sent and is past due, and the country has not answered). One row
 # per case (`country` null) says whether any of its pairs did so, to count distinct cases.
+# An outcome's country is read from its `country`, the code of the Country that REPORTED it
+# (both are written together): expanding the Outcome's relationships to that Country and
+# checking its label were the costliest steps of this query (PROFILE, bench/README.md).
 ANSWERS = (
     CASES
     + """
@@ -210,19 +213,21 @@ CALL (c) {
     WITH n, p.status IN ['sent', 'acknowledged'] AS delivered, p.sent_at AS sent_at,
          (p.overdue = true OR (p.status = 'sent' AND p.due_by < $now)) AS late
     MATCH (n)-[:SENT_TO]->(k:Country)
-    RETURN k, CASE WHEN delivered THEN sent_at END AS sent, delivered, late, null AS reported
+    RETURN k.code AS code, CASE WHEN delivered THEN sent_at END AS sent, delivered, late,
+           null AS reported
     UNION ALL
-    MATCH (c)-[:HAS_OUTCOME]->(o:Outcome)<-[:REPORTED]-(k:Country)
-    RETURN k, null AS sent, false AS delivered, false AS late, o.reported_on AS reported
+    MATCH (c)-[:HAS_OUTCOME]->(o:Outcome)
+    RETURN o.country AS code, null AS sent, false AS delivered, false AS late,
+           o.reported_on AS reported
   }
-  WITH k, min(sent) AS sent, min(reported) AS first,
+  WITH code, min(sent) AS sent, min(reported) AS first,
        count(CASE WHEN delivered THEN 1 END) > 0 AS received,
        count(CASE WHEN late THEN 1 END) > 0 AS late
-  WITH k, received, received AND first IS NOT NULL AS responded,
+  WITH code, received, received AND first IS NOT NULL AS responded,
        CASE WHEN received THEN duration.inDays(date(sent), first).days END AS days,
        late AND first IS NULL AS overdue
   WHERE received OR overdue
-  WITH collect([k.code, received, responded, days, overdue]) AS pairs
+  WITH collect([code, received, responded, days, overdue]) AS pairs
   UNWIND [[null, any(p IN pairs WHERE p[1]), any(p IN pairs WHERE p[2]), null,
            any(p IN pairs WHERE p[4])]] + pairs AS pair
   RETURN pair[0] AS country, pair[1] AS received, pair[2] AS responded, pair[3] AS days,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from silver.domain.audit import AuditEvent
@@ -58,8 +59,15 @@ def seed_countries(uow: AbstractUnitOfWork) -> int:
 
 
 def _profile(row: CountryRow) -> CountryProfile:
-    data = json.loads(row["profile"])
-    data["participant"] = bool(row["participant"])
+    return _parsed(row["profile"], bool(row["participant"]))
+
+
+@lru_cache(maxsize=1024)
+def _parsed(text: str, participant: bool) -> CountryProfile:
+    """A stored profile parsed once: every screening reads some fifty of them, and they change
+    seldom. A CountryProfile is frozen (tuples, no lists), so one can be shared."""
+    data = json.loads(text)
+    data["participant"] = participant
     return profile_from_dict(data)
 
 

@@ -119,7 +119,7 @@ def test_the_report_is_a_pdf_with_its_figures_and_charts(
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "Silver Notice pilot" in text
     assert "<5" in text  # a suppressed figure, as in the public CSV
-    # A chart's own title: only the drawing (matplotlib's SVG) carries it.
+    # A chart's own title: only the drawing (the chart's SVG) carries it.
     assert "value by stage (EUR)" in text
     assert len(reader.pages) >= 2
 

@@ -3,7 +3,7 @@ figures as CSV, ODS or XLSX, the report as PDF (the same renderers as the API).
 
 The figures come from the same service as `GET /api/v1/stats/pilot`; the charts and tables
 from the same renderer as `GET /api/v1/stats/pilot/report`. Charts are shown as images
-(`data:` URIs of matplotlib's SVG), so the page needs no inline style or script.
+(`data:` URIs of the report's SVG), so the page needs no inline style or script.
 """
 
 from __future__ import annotations
