@@ -23,6 +23,7 @@ import redis
 
 from graph.driver import countries_seeded, make_driver, ping
 from graph.repositories.stats import read_stats
+from graph.repositories.users import read_user_for_token
 from graph.schema import init_schema
 from graph.uow import Neo4jUnitOfWork
 from silver.domain.audit import AuditChain
@@ -64,6 +65,9 @@ class Silver:
                 audit_chain=self.audit_chain,
                 audit_witness=self.audit_witness,
                 login_throttle=RedisLoginThrottle(self.redis),
+                token_reader=functools.partial(
+                    read_user_for_token, self.driver, self.settings.neo4j_database
+                ),
             )
         )
 

@@ -68,6 +68,8 @@ class Context:
     audit_chain: Callable[[], AuditChain] | None = None
     audit_witness: AuditWitness | None = None
     login_throttle: LoginThrottle | None = None
+    # (token hash, now) -> the token's active user: a lighter read than a unit of work.
+    token_reader: auth.TokenReader | None = None
 
 
 class Cases:
@@ -335,7 +337,7 @@ class Users:
         )
 
     def authenticate(self, token: str) -> User:
-        return auth.authenticate(token, self._ctx.uow())
+        return auth.authenticate(token, self._ctx.uow(), reader=self._ctx.token_reader)
 
     def revoke(self, token: str, actor: User) -> None:
         auth.revoke(token, actor, self._ctx.uow())
