@@ -28,7 +28,6 @@ a real one: the cases and users stay in the database, and each read is audited.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import subprocess
@@ -44,8 +43,6 @@ import support  # puts the project root on sys.path: before any of the project's
 from tests.support.cases import case_body
 
 ROOT = support.ROOT
-LOCUST = ROOT / ".venv" / "bin" / "locust"
-STARTUP = 5
 READS = ("GET /api/v1/cases/{id}", "GET /api/v1/cases", "GET /api/v1/cases/{id}/screening")
 
 
@@ -73,6 +70,8 @@ def main() -> int:
         _web("start", args.workers, args.threads)
         started = True
     try:
+        for _ in range(20):  # every worker up and warm before the figures
+            _answers(host, "/healthz")
         print(f"gunicorn on {host}: {_gunicorn_shape(args)}; {support.machine()}")
         env = {**os.environ, "SILVER_LOAD_FIXTURE": str(fixture)}
         results: dict[str, dict[str, dict[str, Any]]] = {}
@@ -133,9 +132,9 @@ def _make_fixture(cases: int, clients: int) -> dict[str, Any]:
     }
 
 
-def _answers(host: str) -> bool:
+def _answers(host: str, path: str = "/livez") -> bool:
     try:
-        with urllib.request.urlopen(f"{host}/livez", timeout=2) as response:  # noqa: S310
+        with urllib.request.urlopen(f"{host}{path}", timeout=30) as response:  # noqa: S310
             return bool(response.status == 200)
     except (urllib.error.URLError, OSError):
         return False
@@ -165,50 +164,18 @@ def _locust(
     out: Path,
     env: dict[str, str],
 ) -> dict[str, dict[str, Any]]:
-    prefix = out / phase
+    figures = out / f"{phase}.json"
     command = [
-        str(LOCUST),
-        "-f",
+        sys.executable,
         str(ROOT / "bench" / "locustfile.py"),
-        "--headless",
-        "--host",
         host,
-        "--users",
         str(users),
-        "--spawn-rate",
-        str(users),
-        # locust counts its run time from its own start, imports included: a margin for them.
-        "--run-time",
-        f"{duration + STARTUP}s",
-        "--stop-timeout",
-        "5",
-        "--csv",
-        str(prefix),
-        "--only-summary",
-        "--loglevel",
-        "WARNING",
+        str(duration),
+        str(figures),
         *classes,
     ]
-    subprocess.run(
-        command,
-        env=env,
-        check=False,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        timeout=duration + 120,
-    )
-    rows: dict[str, dict[str, Any]] = {}
-    with open(f"{prefix}_stats.csv", encoding="utf-8") as stats:
-        for row in csv.DictReader(stats):
-            if row["Name"] == "Aggregated":
-                continue
-            rows[row["Name"]] = {
-                "requests": int(row["Request Count"]),
-                "failures": int(row["Failure Count"]),
-                "rps": float(row["Requests/s"]),
-                "p50": float(row["50%"] or 0),
-                "p99": float(row["99%"] or 0),
-            }
+    subprocess.run(command, env=env, check=True, timeout=duration + 300)
+    rows: dict[str, dict[str, Any]] = json.loads(figures.read_text(encoding="utf-8"))
     return rows
 
 

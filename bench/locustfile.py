@@ -132,3 +132,38 @@ class Evaluator(_Signed):
     @task
     def statistics(self) -> None:
         self.get("/api/v1/stats/pilot?audience=internal", "GET /api/v1/stats/pilot")
+
+
+def _run(host: str, classes: list[str], users: int, duration: float, out: str) -> None:
+    """Headless, for exactly `duration` seconds from the moment every user has started, then
+    the figures per endpoint as JSON in `out` (locust as a library: its own --run-time counts
+    from the process's start, which on a busy machine eats much of a short phase)."""
+    import gevent
+    from locust.env import Environment
+
+    env = Environment(user_classes=[globals()[name] for name in classes], host=host)
+    runner = env.create_local_runner()
+    runner.start(users, spawn_rate=users)
+    gevent.sleep(0)
+    env.stats.reset_all()
+    gevent.spawn_later(duration, runner.quit)
+    runner.greenlet.join()
+    figures = {
+        entry.name: {
+            "requests": entry.num_requests,
+            "failures": entry.num_failures,
+            "rps": entry.num_requests / duration,
+            "p50": entry.get_response_time_percentile(0.5) or 0,
+            "p99": entry.get_response_time_percentile(0.99) or 0,
+        }
+        for entry in env.stats.entries.values()
+    }
+    with open(out, "w", encoding="utf-8") as out_file:
+        json.dump(figures, out_file)
+
+
+if __name__ == "__main__":
+    import sys
+
+    _host, _users, _duration, _out, *_classes = sys.argv[1:]
+    _run(_host, _classes, int(_users), float(_duration), _out)

@@ -34,6 +34,7 @@ from silver.infra.keys import KeyMaterial, audit_key, load_keys
 from silver.infra.login_throttle import RedisLoginThrottle
 from silver.infra.transport import GatewayTLS, Transport, make_transport
 from silver.services import migrations
+from silver.services.audit_batch import GroupAppender
 from silver.services.facade import Context, Services
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ class Silver:
                 token_reader=functools.partial(
                     read_user_for_token, self.driver, self.settings.neo4j_database
                 ),
+                record_read=GroupAppender(self.uow).append,
             )
         )
 

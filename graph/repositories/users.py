@@ -23,18 +23,13 @@ def read_user_for_token(
     """The active user of a valid token, read in one auto-commit query.
 
     Every authenticated request asks this first. In an explicit transaction it costs three
-    round trips to Neo4j (BEGIN, the query, ROLLBACK); as an auto-commit read it costs one,
-    and it reads the same committed state (a revoked token or a deactivated user is refused
-    from the moment that change committed).
+    round trips to Neo4j (BEGIN, the query, ROLLBACK), with `execute_query` two (its managed
+    transaction commits); as an auto-commit query one, and it reads the same committed state
+    (a revoked token or a deactivated user is refused from the moment that change committed).
     """
-    records, _, _ = driver.execute_query(
-        USER_OF_HASH,
-        hash=token_hash,
-        now=now,
-        database_=database,
-        routing_=neo4j.RoutingControl.READ,
-    )
-    return _user(records[0]["u"]) if records else None
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+        record = session.run(USER_OF_HASH, hash=token_hash, now=now).single()
+    return _user(record["u"]) if record else None
 
 
 def _user(node: Any) -> User:
