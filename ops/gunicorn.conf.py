@@ -20,4 +20,4 @@ def child_exit(server: Any, worker: Any) -> None:
 
 # Threads per worker (gunicorn's gthread worker when more than one): WEB_THREADS, else the
 # figure chosen from bench/load.py's measurements (bench/README.md, "Reads and load").
-threads = int(os.environ.get("WEB_THREADS", "1"))
+threads = int(os.environ.get("WEB_THREADS", "4"))
