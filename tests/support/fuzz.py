@@ -8,9 +8,9 @@ feeds the reads, the patch, the submit...). Each response must not be a server e
 match the response schema the document declares for its status.
 
 Each role acts as a user of its own, made for the run. The fuzzer may log that user out,
-change its password, or (as an admin) deactivate it or reset its password: a request answered
-401 or 403 "Password change required" for the user's token then makes a fresh user for the
-next request, so the run keeps its role.
+change its password, or (as an admin) deactivate it or reset its password: after a logout or a
+password change, or a 401 that `/auth/me` confirms (most 401s are the fuzzer's own mangled
+headers), the next request is made as a fresh user, so the run keeps its role.
 """
 
 from __future__ import annotations
@@ -75,10 +75,9 @@ class Fuzzer:
     # -- identity --------------------------------------------------------------------------
     def _login(self, role: str) -> str:
         username = f"{self.prefix}-{role[:4]}-{uuid.uuid4().hex[:10]}"
-        password = PASSWORD
-        auth.create_user(username, role, AGENCY.get(role), password, self.svc.uow())
+        auth.create_user(username, role, AGENCY.get(role), PASSWORD, self.svc.uow())
         response = self.app.test_client().post(
-            "/api/v1/auth/token", json={"username": username, "password": password}
+            "/api/v1/auth/token", json={"username": username, "password": PASSWORD}
         )
         assert response.status_code == 200, response.json
         token: str = response.json["access_token"]  # type: ignore[index]
