@@ -25,7 +25,7 @@ from tests.support.fuzz import ROLES, Fuzzer, restore_profiles
 pytestmark = pytest.mark.integration
 
 # Cases per operation and generation mode (positive, negative), and stateful scenarios of so
-# many steps: about 1,500 requests in all, a minute or two on a 2-core machine.
+# many steps: about 1,300 requests in all, three minutes on a busy 2-core machine.
 EXAMPLES = 3
 SCENARIOS = 8
 STEPS = 8
