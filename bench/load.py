@@ -150,8 +150,9 @@ def _web(action: str, workers: int | None, threads: int | None) -> None:
 
 
 def _gunicorn_shape(args: Any) -> str:
-    workers = args.workers or os.environ.get("WEB_CONCURRENCY", "default")
-    threads = args.threads or os.environ.get("WEB_THREADS", "default")
+    # The defaults of ops/services.sh and ops/gunicorn.conf.py.
+    workers = args.workers or os.environ.get("WEB_CONCURRENCY", "2")
+    threads = args.threads or os.environ.get("WEB_THREADS", "4")
     return f"workers {workers}, threads {threads} (see ops/gunicorn.conf.py)"
 
 
