@@ -6,9 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, pre_load
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from silver.domain.text import unsafe_text
+
+# The highest page number a list accepts. Neo4j's SKIP takes a 64-bit integer, so a page number
+# of 30 digits was a 500 (found by bench/fuzz.py); no list of the API has a millionth page.
+MAX_PAGE = 1_000_000
 
 
 class FreeText(fields.String):
@@ -99,9 +103,17 @@ def _nested(errors: dict[str, list[str]]) -> dict[str, Any]:
     return out
 
 
+def page_field() -> fields.Integer:
+    """`page` of a paginated list: 1 to MAX_PAGE."""
+    return fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
+
+
 class ProblemSchema(Schema):
     type = fields.String()
     title = fields.String()
     status = fields.Integer()
     detail = fields.String()
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    request_id = fields.String(
+        metadata={"description": "the request's id in the logs, to quote when asking why"}
+    )

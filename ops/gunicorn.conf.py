@@ -16,3 +16,8 @@ def child_exit(server: Any, worker: Any) -> None:
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+# Threads per worker (gunicorn's gthread worker when more than one): WEB_THREADS, else the
+# figure chosen from bench/load.py's measurements (bench/README.md, "Reads and load").
+threads = int(os.environ.get("WEB_THREADS", "4"))

@@ -23,6 +23,7 @@ import redis
 
 from graph.driver import countries_seeded, make_driver, ping
 from graph.repositories.stats import read_stats
+from graph.repositories.users import read_user_for_token
 from graph.schema import init_schema
 from graph.uow import Neo4jUnitOfWork
 from silver.domain.audit import AuditChain
@@ -33,6 +34,7 @@ from silver.infra.keys import KeyMaterial, audit_key, load_keys
 from silver.infra.login_throttle import RedisLoginThrottle
 from silver.infra.transport import GatewayTLS, Transport, make_transport
 from silver.services import migrations
+from silver.services.audit_batch import GroupAppender
 from silver.services.facade import Context, Services
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,10 @@ class Silver:
                 audit_chain=self.audit_chain,
                 audit_witness=self.audit_witness,
                 login_throttle=RedisLoginThrottle(self.redis),
+                token_reader=functools.partial(
+                    read_user_for_token, self.driver, self.settings.neo4j_database
+                ),
+                record_read=GroupAppender(self.uow).append,
             )
         )
 

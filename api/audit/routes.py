@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 
 from api.bodies import Blueprint
 from api.extensions import services
-from api.schemas import BaseSchema
+from api.schemas import BaseSchema, page_field
 from api.security import BEARER, current_user, requires
 from silver.domain.users import Role
 
@@ -19,7 +19,7 @@ class AuditQuerySchema(BaseSchema):
         validate=validate.Length(max=64),
         metadata={"description": "A case id or number"},
     )
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = page_field()
     page_size = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
 

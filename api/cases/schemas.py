@@ -14,7 +14,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, types, validate
 
-from api.schemas import BaseSchema, FreeText
+from api.schemas import BaseSchema, FreeText, page_field
 from silver.domain import case_body
 from silver.domain import identifiers as ids
 from silver.domain.case_body import KEY_RE, MAX_TEXT
@@ -325,7 +325,7 @@ class CaseSummarySchema(BaseSchema):
 
 class CaseListQuerySchema(BaseSchema):
     status = fields.String(validate=validate.OneOf([s.value for s in Status]))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = page_field()
     page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from api.schemas import BaseSchema, FreeText
+from api.schemas import BaseSchema, FreeText, page_field
 from silver.domain.countries import (
     CAPITAL_OFFENCES,
     DEATH_PENALTY_STATUSES,
@@ -64,7 +64,7 @@ class CountrySchema(BaseSchema):
 
 class CountryListQuerySchema(BaseSchema):
     participant = fields.Boolean(load_default=None)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = page_field()
     page_size = fields.Integer(load_default=300, validate=validate.Range(min=1, max=300))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from api.cases.schemas import Country
-from api.schemas import BaseSchema, FreeText
+from api.schemas import BaseSchema, FreeText, page_field
 from screening.decisions import DECISIONS, INSTRUMENTS, REASON_CODES
 from screening.model import TransferBasis
 
@@ -82,7 +82,7 @@ class DecisionResultSchema(DecisionSchema):
 
 
 class QueueQuerySchema(BaseSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = page_field()
     page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 

@@ -174,11 +174,15 @@ class CaseRepository:
     def page(
         self, agency: str | None, statuses: list[str] | None, skip: int, limit: int
     ) -> tuple[list[CaseRow], int]:
-        where = """
-            WHERE ($agency IS NULL OR c.agency = $agency)
-              AND ($statuses IS NULL OR c.status IN $statuses)
-              AND c.purged_at IS NULL
-        """
+        # Only the filters given are in the WHERE (the values are parameters), so the planner
+        # can use the agency and status indexes; `$agency IS NULL OR ...` made it scan every
+        # case. The newest first: sorted in the database, and only the page is returned.
+        filters = ["c.purged_at IS NULL"]
+        if agency is not None:
+            filters.append("c.agency = $agency")
+        if statuses is not None:
+            filters.append("c.status IN $statuses")
+        where = "WHERE " + " AND ".join(filters)
         total = self._tx.run(
             f"MATCH (c:Case) {where} RETURN count(c) AS n",
             agency=agency,
@@ -187,9 +191,8 @@ class CaseRepository:
         rows = self._tx.run(
             f"""
             MATCH (c:Case) {where}
+            WITH c ORDER BY c.created_at DESC, c.number DESC SKIP $skip LIMIT $limit
             RETURN properties(c) AS c
-            ORDER BY c.created_at DESC, c.number DESC
-            SKIP $skip LIMIT $limit
             """,
             agency=agency,
             statuses=statuses,

@@ -10,6 +10,27 @@ import neo4j
 from silver.domain.ports import UserChanges
 from silver.domain.users import Agency, Role, User
 
+USER_OF_HASH = """
+    MATCH (t:Token {hash: $hash})-[:FOR]->(u:User)
+    WHERE t.revoked_at IS NULL AND t.expires_at > $now AND u.active
+    RETURN u
+"""
+
+
+def read_user_for_token(
+    driver: neo4j.Driver, database: str | None, token_hash: str, now: datetime
+) -> User | None:
+    """The active user of a valid token, read in one auto-commit query.
+
+    Every authenticated request asks this first. In an explicit transaction it costs three
+    round trips to Neo4j (BEGIN, the query, ROLLBACK), with `execute_query` two (its managed
+    transaction commits); as an auto-commit query one, and it reads the same committed state
+    (a revoked token or a deactivated user is refused from the moment that change committed).
+    """
+    with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+        record = session.run(USER_OF_HASH, hash=token_hash, now=now).single()
+    return _user(record["u"]) if record else None
+
 
 def _user(node: Any) -> User:
     locked = node.get("locked_until")
@@ -141,15 +162,7 @@ class UserRepository:
         )
 
     def user_for_token(self, token_hash: str, now: datetime) -> User | None:
-        record = self._tx.run(
-            """
-            MATCH (t:Token {hash: $hash})-[:FOR]->(u:User)
-            WHERE t.revoked_at IS NULL AND t.expires_at > $now AND u.active
-            RETURN u
-            """,
-            hash=token_hash,
-            now=now,
-        ).single()
+        record = self._tx.run(USER_OF_HASH, hash=token_hash, now=now).single()
         return _user(record["u"]) if record else None
 
     def revoke_token(self, token_hash: str, now: datetime) -> None:

@@ -72,6 +72,10 @@ class Context:
     audit_chain: Callable[[], AuditChain] | None = None
     audit_witness: AuditWitness | None = None
     login_throttle: LoginThrottle | None = None
+    # (token hash, now) -> the token's active user: a lighter read than a unit of work.
+    token_reader: auth.TokenReader | None = None
+    # Appends a read's audit event in a transaction shared with concurrent reads.
+    record_read: intake.RecordEvent | None = None
 
 
 @retrying_methods
@@ -86,13 +90,17 @@ class Cases:
         )
 
     def get(self, case_id: str, user: User, purpose: str = "view") -> Case:
-        return intake.get_case(case_id, user, self._ctx.uow(), self._ctx.keys(), purpose)
+        return intake.get_case(
+            case_id, user, self._ctx.uow(), self._ctx.keys(), purpose, self._ctx.record_read
+        )
 
     def find(
         self, user: User, status: str | None, page: int, page_size: int
     ) -> tuple[list[Case], int]:
         """A page of the cases `user` may see, newest first, with the total."""
-        return intake.list_cases(user, status, page, page_size, self._ctx.uow(), self._ctx.keys())
+        return intake.list_cases(
+            user, status, page, page_size, self._ctx.uow(), self._ctx.keys(), self._ctx.record_read
+        )
 
     def update(self, case_id: str, patch: dict[str, Any], version: int | None, user: User) -> Case:
         """Correct a draft or returned case against the version the caseworker read."""
@@ -348,7 +356,7 @@ class Users:
         )
 
     def authenticate(self, token: str) -> User:
-        return auth.authenticate(token, self._ctx.uow())
+        return auth.authenticate(token, self._ctx.uow(), reader=self._ctx.token_reader)
 
     def revoke(self, token: str, actor: User) -> None:
         auth.revoke(token, actor, self._ctx.uow())

@@ -31,6 +31,9 @@ from silver.services.case_store import (
     with_defaults,
 )
 
+# Appends an audit event and returns once it is committed (audit_batch.GroupAppender.append).
+RecordEvent = Callable[[AuditEvent], None]
+
 
 def _plain_fields(body: dict[str, Any]) -> CasePlainFields:
     return {
@@ -112,14 +115,24 @@ def read_visible(
 
 
 def get_case(
-    case_id: str, user: User, uow: AbstractUnitOfWork, keys: KeyMaterial, purpose: str = "view"
+    case_id: str,
+    user: User,
+    uow: AbstractUnitOfWork,
+    keys: KeyMaterial,
+    purpose: str = "view",
+    record: RecordEvent | None = None,
 ) -> Case:
+    """The case, once its `case.read` event is in the audit chain. `record` appends the event
+    in a transaction shared with concurrent reads (silver/services/audit_batch.py); without
+    it the event is appended in the reading transaction."""
     with uow:
         _, case = read_visible(uow, case_id, user, keys)
-        uow.audit.append(
-            AuditEvent("case.read", user.username, utcnow(), case_id, reason=purpose[:200])
-        )
-        uow.commit()
+        event = AuditEvent("case.read", user.username, utcnow(), case_id, reason=purpose[:200])
+        if record is None:
+            uow.audit.append(event)
+            uow.commit()
+    if record is not None:
+        record(event)
     return case
 
 
@@ -147,6 +160,7 @@ def list_cases(
     page_size: int,
     uow: AbstractUnitOfWork,
     keys: KeyMaterial,
+    record: RecordEvent | None = None,
 ) -> tuple[list[Case], int]:
     access.check_case_role(user)
     if user.role is Role.CASEWORKER:
@@ -160,16 +174,14 @@ def list_cases(
     with uow:
         rows, total = uow.cases.page(agency, statuses, (page - 1) * page_size, page_size)
         cases = [open_case(row, keys) for row in rows]
-        if cases:
-            uow.audit.append(
-                AuditEvent(
-                    "case.list",
-                    user.username,
-                    utcnow(),
-                    detail={"cases": [c.number for c in cases]},
-                )
-            )
-        uow.commit()
+        event = AuditEvent(
+            "case.list", user.username, utcnow(), detail={"cases": [c.number for c in cases]}
+        )
+        if cases and record is None:
+            uow.audit.append(event)
+            uow.commit()
+    if cases and record is not None:
+        record(event)
     return cases, total
 
 
