@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from screening.decisions import Ruling
-from silver.domain import access
+from silver.domain import access, privacy
 from silver.domain.audit import AuditEvent
 from silver.domain.cases import GENERAL_SECRETARIAT, REQUESTER, Status
 from silver.domain.errors import Conflict, Forbidden, NotFound
@@ -35,7 +35,15 @@ from silver.infra.config import Settings
 from silver.infra.keys import KeyMaterial
 from silver.infra.transport import PermanentError, TransientError, Transport
 from silver.services import messages
-from silver.services.case_store import history_json, load, open_case, seal_text, unseal_text, utcnow
+from silver.services.case_store import (
+    history_json,
+    load,
+    open_case,
+    restrictions,
+    seal_text,
+    unseal_text,
+    utcnow,
+)
 from silver.services.countries import profile_of
 
 SYSTEM_ACTOR = "system:dissemination"
@@ -142,7 +150,9 @@ def _prepare(
             signature, key_id = str(notice.get("signature")), str(notice.get("key_id"))
         else:
             case = open_case(row, keys)
-            payload = messages.payload_for(case.body, notice["instrument"], notice["recipient"])
+            # A restricted subject (LED art. 16(3)) goes with no new message.
+            body = privacy.without_subjects(case.body, restrictions(row, keys))
+            payload = messages.payload_for(body, notice["instrument"], notice["recipient"])
             message = messages.build_message(
                 message_id=notice["message_id"],
                 case_number=case.number,
@@ -213,13 +223,17 @@ def _mark_sent(notice_id: str, uow: AbstractUnitOfWork, delivery: Delivery, rece
             return
         row = load(uow, notice["case_id"], for_update=True)
         recipient = notice["recipient"]
+        correction = notice["instrument"] in privacy.CORRECTIONS
         profile = None if recipient == GENERAL_SECRETARIAT else profile_of(uow, recipient)
-        due = due_by(
-            now,
-            eu_member=bool(profile and profile.eu_member),
-            urgency=row.get("urgency") or "normal",
-            windows=delivery.windows,
-        )
+        # A correction (rectification, erasure) expects no answer: it has no answer window.
+        due = None
+        if not correction:
+            due = due_by(
+                now,
+                eu_member=bool(profile and profile.eu_member),
+                urgency=row.get("urgency") or "normal",
+                windows=delivery.windows,
+            )
         uow.disseminations.update(
             notice_id,
             {
@@ -238,7 +252,11 @@ def _mark_sent(notice_id: str, uow: AbstractUnitOfWork, delivery: Delivery, rece
                 SYSTEM_ACTOR,
                 now,
                 notice["case_id"],
-                reason=f"decision {notice.get('decision_id')}",
+                reason=(
+                    f"{notice['instrument']} {notice.get('correction_id')}"
+                    if correction
+                    else f"decision {notice.get('decision_id')}"
+                ),
                 detail={
                     "sender": REQUESTER,
                     "recipient": recipient,
@@ -252,7 +270,11 @@ def _mark_sent(notice_id: str, uow: AbstractUnitOfWork, delivery: Delivery, rece
                 },
             )
         )
-        if row["status"] == Status.APPROVED.value and uow.disseminations.all_delivered(row["id"]):
+        if (
+            not correction
+            and row["status"] == Status.APPROVED.value
+            and uow.disseminations.all_delivered(row["id"])
+        ):
             case = open_case(row, delivery.keys)
             case.transition(Status.DISSEMINATED, SYSTEM_ACTOR, now)
             uow.cases.save(

@@ -42,6 +42,7 @@ from silver.services import (
     outbox,
     outcomes,
     people,
+    privacy,
     reference,
     retention,
     screening,
@@ -472,6 +473,59 @@ class Reference:
         return reference.list_datasets(self._ctx.uow())
 
 
+class Privacy:
+    """Data-subject requests (the privacy officer): search, report, rectify, erase, restrict."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def search(self, query: dict[str, Any], user: User) -> list[dict[str, Any]]:
+        return privacy.subject_search(query, user, self._ctx.uow(), self._ctx.keys())
+
+    def report(
+        self, case_id: str, subject: str, user: User, request_reference: str | None = None
+    ) -> dict[str, Any]:
+        return privacy.subject_report(
+            case_id, subject, user, self._ctx.uow(), self._ctx.keys(), request_reference
+        )
+
+    def rectify(
+        self, case_id: str, body: dict[str, Any], version: int | None, user: User
+    ) -> privacy.Correction:
+        return privacy.rectify(
+            case_id,
+            body,
+            version,
+            user,
+            self._ctx.uow(),
+            self._ctx.keys(),
+            self._ctx.enqueue_notices,
+            self._ctx.settings.message_ttl_days,
+        )
+
+    def erase(
+        self, case_id: str, subject: str, body: dict[str, Any], user: User
+    ) -> privacy.Correction:
+        return privacy.erase(
+            case_id,
+            subject,
+            body,
+            user,
+            self._ctx.uow(),
+            self._ctx.keys(),
+            self._ctx.enqueue_notices,
+            self._ctx.settings.message_ttl_days,
+        )
+
+    def restrict(
+        self, case_id: str, subject: str, body: dict[str, Any], user: User
+    ) -> dict[str, Any]:
+        return privacy.restrict(case_id, subject, body, user, self._ctx.uow(), self._ctx.keys())
+
+    def corrections(self, case_id: str, user: User) -> list[dict[str, Any]]:
+        return privacy.corrections(case_id, user, self._ctx.uow(), self._ctx.keys())
+
+
 class Services:
     """Every service, bound to the one context the bootstrap made."""
 
@@ -487,6 +541,7 @@ class Services:
         self.retention = Retention(ctx)
         self.stats = Stats(ctx)
         self.reference = Reference(ctx)
+        self.privacy = Privacy(ctx)
         self.master_keys = Keys(ctx)
         self.signing_keys = SigningKeys(ctx)
 
