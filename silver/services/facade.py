@@ -21,6 +21,7 @@ from silver.domain.errors import ConfigError
 from silver.domain.ports import AuditWitness, LoginThrottle, PurgeRow
 from silver.domain.reference import DatasetInfo
 from silver.domain.stats.export import PilotStatistics
+from silver.domain.stats.guards import default_audience
 from silver.domain.stats.rows import Reader
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import User
@@ -412,14 +413,20 @@ class Stats:
         self._ctx = ctx
 
     def pilot(
-        self, period_from: date | None, period_to: date | None, audience: str
+        self,
+        period_from: date | None,
+        period_to: date | None,
+        audience: str | None,
+        user: User | None = None,
     ) -> PilotStatistics:
+        """The figures for `audience`; without one, `public` for an evaluator (their figures
+        travel furthest) and `internal` for an admin."""
         settings = self._ctx.settings
         return stats.pilot_statistics(
             self._ctx.stats_reader,
             period_from=period_from,
             period_to=period_to,
-            audience=audience,
+            audience=audience or default_audience(user),
             quota_limit=settings.quota,
             suppress_below=settings.suppress_below,
         )
