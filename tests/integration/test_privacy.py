@@ -475,3 +475,68 @@ def test_no_plaintext_name_reaches_neo4j(svc: Services, client: FlaskClient, log
     held = [json.dumps(row, default=str).lower() for row in nodes + edges]
     assert len(nodes) > 10
     assert [row for row in held if family in row] == []
+
+
+def test_the_privacy_officer_works_on_the_pages(
+    app: Any, svc: Services, client: FlaskClient, login: Login, monkeypatch: Any
+) -> None:
+    from tests.integration.test_web import WebUser, log_in, text
+
+    monkeypatch.setenv("SILVER_TRANSPORT", "outbox")
+    family = _letters()
+    case, cw = person_case(client, login, "OM", f"Els {family.title()}", "1971-07-07")
+    disseminated(client, svc, login, case, cw)
+    username = _web_user(svc, "privacy_officer", None)
+    officer = WebUser(log_in(app, username), username, "privacy_officer", None)
+    landing = officer.get("/")
+    assert landing.status_code in (302, 303) and landing.headers["Location"].endswith("/privacy")
+
+    found = officer.post(
+        "/privacy",
+        {
+            "full_name": f"{family.upper()}, Els",
+            "date_of_birth": "1971-07-07",
+            "request_reference": "AVG-W1",
+        },
+        "/privacy",
+    )
+    assert found.status_code == 200
+    assert case["number"] in text(found)
+    page_url = f"/privacy/cases/{case['id']}/subjects/s1"
+    page = officer.get(page_url)
+    assert page.status_code == 200
+    shown = text(page)
+    assert f"Els {family.title()}" in shown and "ES" in shown and "BE" in shown
+
+    done = officer.post(
+        f"{page_url}/rectify",
+        {"field": "date_of_birth", "value": "1971-07-08", "reason": "AVG-W1"},
+        page_url,
+    )
+    assert done.status_code == 303, text(done)
+    run_jobs(svc)
+    after = text(officer.get(page_url))
+    assert "1971-07-08" in after and "rectification" in after
+    bad = officer.post(
+        f"{page_url}/rectify",
+        {"field": "date_of_birth", "value": "1971-02-30", "reason": "AVG-W1"},
+        page_url,
+    )
+    assert bad.status_code == 303  # back to the page, with the message
+    assert "changes.date_of_birth" in text(officer.get(page_url))
+
+    letter = officer.get(f"{page_url}/report.pdf")
+    assert letter.status_code == 200 and letter.data.startswith(b"%PDF")
+    for role, agency in (("caseworker", "OM"), ("screener", None), ("evaluator", None)):
+        other = log_in(app, _web_user(svc, role, agency))
+        assert other.get("/privacy").status_code == 403, role
+        assert other.get(page_url).status_code == 403, role
+
+
+def _web_user(svc: Services, role: str, agency: str | None) -> str:
+    from silver.services import auth
+    from tests.integration.test_web import PASSWORD
+
+    username = f"web{role[:4]}-{_letters()}"
+    auth.create_user(username, role, agency, PASSWORD, svc.uow())
+    return username
