@@ -59,8 +59,39 @@ SEARCH = Shape(
 REASON_MAX = 2000
 
 
+def unreadable(value: object) -> str | None:
+    """Why a text (or any text inside a list or object) cannot be kept: a lone surrogate or a
+    control character (tab and newline aside). None when it can."""
+    if isinstance(value, str):
+        if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+            return "is not valid Unicode (a lone surrogate)"
+        if any((ord(c) < 0x20 and c not in "\t\n\r") or ord(c) == 0x7F for c in value):
+            return "contains a control character"
+        return None
+    if isinstance(value, Mapping):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        for item in value:
+            if problem := unreadable(item):
+                return problem
+    return None
+
+
+def _readable_fields(raw: object, names: Iterable[str], prefix: str = "") -> None:
+    if not isinstance(raw, Mapping):
+        return
+    errors = {
+        f"{prefix}{name}": [problem]
+        for name in names
+        if (problem := unreadable(raw.get(name))) is not None
+    }
+    if errors:
+        raise ValidationFailed(errors)
+
+
 def validate_search(raw: object) -> dict[str, Any]:
     """`{full_name, date_of_birth, request_reference?}` in canonical form, or ValidationFailed."""
+    _readable_fields(raw, ("full_name", "date_of_birth", "request_reference"))
     try:
         found = SEARCH(raw)
     except Invalid as exc:
@@ -82,6 +113,8 @@ def check_reason(reason: object, field: str = "reason") -> str:
     """A request's reason: required text, kept sealed with the case."""
     if not isinstance(reason, str) or not reason.strip():
         raise ValidationFailed({field: ["give the reason (e.g. the request it answers)"]})
+    if problem := unreadable(reason):
+        raise ValidationFailed({field: [problem]})
     if len(reason) > REASON_MAX:
         raise ValidationFailed({field: [f"Longer than maximum length {REASON_MAX}."]})
     return reason.strip()
@@ -111,6 +144,7 @@ def rectify(body: Mapping[str, Any], key: object, changes: object) -> Rectified:
     subject = dict(body["subjects"][index])
     if not isinstance(changes, Mapping) or not changes:
         raise ValidationFailed({"changes": ["give at least one field and its corrected value"]})
+    _readable_fields(changes, list(changes), prefix="changes.")
     allowed = RECTIFIABLE[subject["kind"]]
     refused = {
         f"changes.{name}": [

@@ -540,3 +540,65 @@ def _web_user(svc: Services, role: str, agency: str | None) -> str:
     username = f"web{role[:4]}-{_letters()}"
     auth.create_user(username, role, agency, PASSWORD, svc.uow())
     return username
+
+
+def test_bad_input_to_the_privacy_endpoints_is_a_clear_4xx_never_a_500(
+    svc: Services, client: FlaskClient, login: Login
+) -> None:
+    case, _cw = person_case(client, login, "FIOD", f"Bad {_letters()}", "1970-01-01")
+    officer = login("privacy_officer")
+    rectify = f"/api/v1/cases/{case['id']}/rectifications"
+    erase = f"/api/v1/cases/{case['id']}/subjects/s1/erasure"
+    bodies: list[tuple[str, str, Any]] = [
+        (SEARCH, "full_name", {"full_name": "Jan\ud800", "date_of_birth": "1970-01-01"}),
+        (SEARCH, "full_name", {"full_name": "Jan\x00", "date_of_birth": "1970-01-01"}),
+        (SEARCH, "full_name", {"full_name": {"a": 1}, "date_of_birth": "1970-01-01"}),
+        (SEARCH, "date_of_birth", {"full_name": "Jan", "date_of_birth": 19700101}),
+        (
+            SEARCH,
+            "request_reference",
+            {"full_name": "J", "date_of_birth": "1970-01-01", "request_reference": ["x"]},
+        ),
+        (SEARCH, "extra", {"full_name": "J", "date_of_birth": "1970-01-01", "extra": 1}),
+        (rectify, "changes", {"subject": "s1", "changes": [1], "reason": "r"}),
+        (rectify, "changes", {"subject": "s1", "changes": "x", "reason": "r"}),
+        (rectify, "subject", {"subject": {"k": 1}, "changes": {"remarks": "x"}, "reason": "r"}),
+        (rectify, "reason", {"subject": "s1", "changes": {"remarks": "x"}, "reason": 5}),
+        (rectify, "reason", {"subject": "s1", "changes": {"remarks": "x"}, "reason": "a\ud800"}),
+        (rectify, "reason", {"subject": "s1", "changes": {"remarks": "x"}, "reason": "a\x07"}),
+        (
+            rectify,
+            "changes.full_name",
+            {"subject": "s1", "changes": {"full_name": "J\ud800"}, "reason": "r"},
+        ),
+        (
+            rectify,
+            "changes.date_of_birth",
+            {"subject": "s1", "changes": {"date_of_birth": [1]}, "reason": "r"},
+        ),
+        (rectify, "changes.key", {"subject": "s1", "changes": {"key": "s9"}, "reason": "r"}),
+        (erase, "reason", {"reason": ""}),
+        (erase, "reason", {"reason": None}),
+        (erase, "other", {"reason": "r", "other": 1}),
+    ]
+    for url, field, body in bodies:
+        response = client.post(url, json=body, headers=officer)
+        assert response.status_code in (400, 422), (url, body, response.status_code)
+        assert response.mimetype == "application/problem+json"
+        if response.status_code == 422:
+            assert field in response.json["errors"], (body, response.json)
+    not_json = client.post(SEARCH, data="full_name=x", headers=officer)
+    assert not_json.status_code in (400, 415, 422)
+    assert (
+        client.post(rectify, data="{", headers=officer, content_type="application/json").status_code
+        == 400
+    )
+    for query in ("", "?case=x", "?subject=s1", f"?case={case['id']}&subject=s1&format=doc"):
+        assert client.get(f"{REPORT}{query}", headers=officer).status_code == 422, query
+    assert client.get(f"{REPORT}?case=nope&subject=s1", headers=officer).status_code == 404
+    assert (
+        client.post(
+            "/api/v1/cases/nope/subjects/s1/restriction", json={"reason": "r"}, headers=officer
+        ).status_code
+        == 404
+    )
