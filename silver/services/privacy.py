@@ -318,13 +318,19 @@ def _tell_recipients(
     reason: str,
     now: datetime,
     ttl_days: int,
+    delivered_only: bool = False,
 ) -> list[NoticeDraft]:
     """Record one signed correction for each recipient whose message carried the subject; the
-    message is built, signed and sealed now, so every attempt sends the same bytes."""
+    message is built, signed and sealed now, so every attempt sends the same bytes.
+
+    A recipient whose message is built but not delivered yet (a retry pending) is told too,
+    since those bytes still go; one whose message is not built yet gets the corrected case.
+    With `delivered_only` (the case was closed and its pending messages cancelled) only the
+    recipients that received it are told."""
     drafts: list[NoticeDraft] = []
     for notice in uow.disseminations.of_case(case.id):
-        if notice["status"] not in DELIVERED and not notice.get("message"):
-            continue  # its message is built from the corrected case when it goes
+        if notice["status"] not in DELIVERED and (delivered_only or not notice.get("message")):
+            continue
         message = _message(row, keys, notice)
         received = messages.received_subject(message, subject_key) if message else None
         if received is None:
@@ -512,6 +518,7 @@ def erase(
             reason=reason,
             now=now,
             ttl_days=ttl_days,
+            delivered_only=closed,
         )
         uow.audit.append(
             AuditEvent(

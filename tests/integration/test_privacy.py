@@ -602,3 +602,39 @@ def test_bad_input_to_the_privacy_endpoints_is_a_clear_4xx_never_a_500(
         ).status_code
         == 404
     )
+
+
+def test_erasing_the_suspect_after_a_diffusion_closes_the_case_and_tells_each_recipient_once(
+    svc: Services, client: FlaskClient, login: Login, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("SILVER_TRANSPORT", "outbox")
+    name = f"Ria {_letters().title()}"
+    case, cw = person_case(client, login, "POLITIE", name, "1969-09-09")
+    disseminated(client, svc, login, case, cw)
+    officer = login("privacy_officer")
+    erased = client.post(
+        f"/api/v1/cases/{case['id']}/subjects/s1/erasure",
+        json={"reason": "AVG-12: verdenking vervallen"},
+        headers=officer,
+    )
+    assert erased.status_code == 201, erased.json
+    assert erased.json["case_closed"] is True
+    assert sorted(erased.json["recipients"]) == ["BE", "ES"]
+    run_jobs(svc)
+    run_jobs(svc)
+    rows = correction_rows(svc, case["id"])
+    assert sorted((r["recipient"], r["instrument"], r["status"]) for r in rows) == [
+        ("BE", "erasure", "sent"),
+        ("ES", "erasure", "sent"),
+    ]
+    public_pem = svc.keys.signing.public_pem()
+    for row in rows:
+        data = (svc.settings.outbox_dir / f"{row['message_id']}.json").read_bytes()
+        signature = (svc.settings.outbox_dir / f"{row['message_id']}.sig").read_text()
+        assert messages.verify(public_pem, data, signature)
+        message = json.loads(data)
+        assert message["instrument"] == "erasure" and message["payload"]["subject"] == "s1"
+        assert name not in data.decode()
+    now = client.get(f"/api/v1/cases/{case['id']}", headers=cw).json
+    assert now["status"] == "closed" and [s["key"] for s in now["subjects"]] == ["o1"]
+    assert name not in json.dumps(now)
