@@ -13,6 +13,7 @@ from api.extensions import services
 from api.privacy.report import render_subject_report
 from api.privacy.schemas import (
     CorrectionMessageSchema,
+    CorrectionRetrySchema,
     CorrectionSchema,
     ReasonBodySchema,
     RectificationBodySchema,
@@ -132,3 +133,13 @@ def restrict(body: dict[str, Any], case_id: str, key: str) -> Any:
 def corrections(case_id: str) -> Any:
     """What each recipient was told of rectifications and erasures, and when."""
     return services().privacy.corrections(case_id, current_user())
+
+
+@blp.route("/cases/<string:case_id>/corrections/<string:message_id>/retry", methods=["POST"])
+@blp.doc(security=BEARER)
+@requires(Role.PRIVACY_OFFICER)
+@blp.response(200, CorrectionRetrySchema)
+@blp.alt_response(409, description="The correction has not failed")
+def retry_correction(case_id: str, message_id: str) -> Any:
+    """Send a failed correction message again: the same bytes and message id."""
+    return services().privacy.retry_correction(case_id, message_id, current_user())

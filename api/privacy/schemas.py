@@ -164,3 +164,9 @@ class CorrectionMessageSchema(BaseSchema):
     corrected_fields = fields.Dict()
     reason = fields.String(allow_none=True)
     last_error = fields.String(allow_none=True)
+
+
+class CorrectionRetrySchema(BaseSchema):
+    recipient = fields.String()
+    message_id = fields.String()
+    status = fields.String()

@@ -532,6 +532,11 @@ class Privacy:
     def corrections(self, case_id: str, user: User) -> list[dict[str, Any]]:
         return privacy.corrections(case_id, user, self._ctx.uow(), self._ctx.keys())
 
+    def retry_correction(self, case_id: str, message_id: str, user: User) -> dict[str, Any]:
+        return privacy.retry_correction(
+            case_id, message_id, user, self._ctx.uow(), self._ctx.enqueue_notices
+        )
+
 
 class Services:
     """Every service, bound to the one context the bootstrap made."""

@@ -27,7 +27,7 @@ from silver.domain import privacy, projection
 from silver.domain.audit import AuditEvent
 from silver.domain.blind_index import blind_index
 from silver.domain.cases import REQUESTER, Case, Status, StatusChange
-from silver.domain.errors import Forbidden, NotFound, ValidationFailed
+from silver.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from silver.domain.ports import CaseChanges, CaseRow, NoticeDraft, NoticeRow
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import Role, User
@@ -632,3 +632,40 @@ def corrections(
                 }
             )
     return out
+
+
+def retry_correction(
+    case_id: str, message_id: str, user: User, uow: AbstractUnitOfWork, enqueue: Enqueue
+) -> dict[str, Any]:
+    """Send a failed correction again (the gateway refused it, or gave up): the same message,
+    the same id, so a recipient that did get it keeps one copy."""
+    check_officer(user)
+    now = utcnow()
+    with uow:
+        load(uow, case_id)
+        found = [
+            n for n in uow.disseminations.corrections_of(case_id) if n["message_id"] == message_id
+        ]
+        if not found:
+            raise NotFound("the case has no correction message with this id")
+        notice = found[0]
+        if notice["status"] != "failed":
+            raise Conflict(
+                f"only a failed correction can be sent again; this one is '{notice['status']}'"
+            )
+        uow.disseminations.update(
+            notice["id"],
+            {"status": "queued", "retry_base": notice.get("attempts") or 0, "queued_at": now},
+        )
+        uow.audit.append(
+            AuditEvent(
+                "transfer.retry",
+                user.username,
+                now,
+                case_id,
+                detail={"recipient": notice["recipient"], "message_id": message_id},
+            )
+        )
+        uow.after_commit(lambda: enqueue([notice["id"]]))
+        uow.commit()
+    return {"recipient": notice["recipient"], "message_id": message_id, "status": "queued"}

@@ -638,3 +638,36 @@ def test_erasing_the_suspect_after_a_diffusion_closes_the_case_and_tells_each_re
     now = client.get(f"/api/v1/cases/{case['id']}", headers=cw).json
     assert now["status"] == "closed" and [s["key"] for s in now["subjects"]] == ["o1"]
     assert name not in json.dumps(now)
+
+
+def test_a_refused_correction_is_sent_again_by_the_privacy_officer(
+    svc: Services, client: FlaskClient, login: Login, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("SILVER_TRANSPORT", "outbox")
+    case, cw = person_case(client, login, "FIOD", f"Wim {_letters()}", "1958-08-08")
+    disseminated(client, svc, login, case, cw, countries=("ES",))
+    officer = login("privacy_officer")
+    with Gateway(
+        public_pem=svc.keys.signing.public_pem(), reject_with=(422, "unknown subject")
+    ) as gateway:
+        monkeypatch.setenv("SILVER_TRANSPORT", "http")
+        monkeypatch.setenv("SILVER_GATEWAY_URL", gateway.url)
+        done = client.post(
+            f"/api/v1/cases/{case['id']}/rectifications",
+            json={"subject": "s1", "changes": {"date_of_birth": "1958-08-09"}, "reason": "AVG"},
+            headers=officer,
+        )
+        assert done.status_code == 201, done.json
+        run_jobs(svc)
+        [row] = correction_rows(svc, case["id"])
+        assert row["status"] == "failed" and "unknown subject" in row["last_error"]
+        retry = f"/api/v1/cases/{case['id']}/corrections/{row['message_id']}/retry"
+        assert client.post(retry, headers=login("screener")).status_code == 403
+        gateway.reject_with = None
+        again = client.post(retry, headers=officer)
+        assert again.status_code == 200, again.json
+        run_jobs(svc)
+        assert client.post(retry, headers=officer).status_code == 409
+    [row] = correction_rows(svc, case["id"])
+    assert row["status"] == "sent"
+    assert [k for k in gateway.accepted if k == row["message_id"]] == [row["message_id"]]
