@@ -671,3 +671,36 @@ def test_a_refused_correction_is_sent_again_by_the_privacy_officer(
     [row] = correction_rows(svc, case["id"])
     assert row["status"] == "sent"
     assert [k for k in gateway.accepted if k == row["message_id"]] == [row["message_id"]]
+
+
+def test_the_command_line_creates_a_privacy_officer_without_an_agency(
+    client: FlaskClient,
+) -> None:
+    runner = client.application.test_cli_runner()
+    name = f"dpo-{_letters()}"
+    created = runner.invoke(
+        args=["users", "create", name, "--role", "privacy_officer", "--password-stdin"],
+        input="a-long-enough-password\n",
+    )
+    assert created.exit_code == 0, created.output
+    token = client.post(
+        "/api/v1/auth/token", json={"username": name, "password": "a-long-enough-password"}
+    )
+    me = client.get(
+        "/api/v1/auth/me", headers={"Authorization": f"Bearer {token.json['access_token']}"}
+    )
+    assert me.json == {"username": name, "role": "privacy_officer", "agency": None}
+    with_agency = runner.invoke(
+        args=[
+            "users",
+            "create",
+            f"x{name}",
+            "--role",
+            "privacy_officer",
+            "--agency",
+            "FIOD",
+            "--password-stdin",
+        ],
+        input="a-long-enough-password\n",
+    )
+    assert with_agency.exit_code != 0
