@@ -53,7 +53,8 @@ NOTICE_STATUSES = ("queued", "sent", "failed", "acknowledged")
 UowFactory = Callable[[], AbstractUnitOfWork]
 
 
-def _message_context(notice_id: str) -> str:
+def message_context(notice_id: str) -> str:
+    """The sealing context of a Notice's stored message (a dissemination's or a correction's)."""
     return f"notice:{notice_id}/message"
 
 
@@ -146,7 +147,7 @@ def _prepare(
         row = load(uow, notice["case_id"])
         changes: dict[str, Any] = {"attempts": int(notice["attempts"]) + 1, "last_attempt_at": now}
         if notice.get("message"):
-            data = unseal_text(row, keys, _message_context(notice_id), notice["message"]).encode()
+            data = unseal_text(row, keys, message_context(notice_id), notice["message"]).encode()
             signature, key_id = str(notice.get("signature")), str(notice.get("key_id"))
         else:
             case = open_case(row, keys)
@@ -166,7 +167,7 @@ def _prepare(
             data = messages.encode(message)
             signature, key_id = messages.sign(keys.signing, data), keys.signing.key_id
             changes.update(
-                message=seal_text(row, keys, _message_context(notice_id), data.decode()),
+                message=seal_text(row, keys, message_context(notice_id), data.decode()),
                 signature=signature,
                 key_id=key_id,
                 categories=messages.categories_of(payload),

@@ -46,6 +46,7 @@ from silver.services.case_store import (
     utcnow,
 )
 from silver.services.decisions import decisions_in
+from silver.services.dissemination import message_context
 from silver.services.intake import plain_fields
 
 Enqueue = Callable[[list[str]], None]
@@ -55,11 +56,6 @@ READ_ACTIONS = frozenset(
     {"case.read", "case.links", "case.decisions.read", "privacy.report", "privacy.search"}
 )
 DELIVERED = ("sent", "acknowledged")
-
-
-def _message_context(notice_id: str) -> str:
-    # The same context as silver.services.dissemination, which re-sends the stored bytes.
-    return f"notice:{notice_id}/message"
 
 
 def check_officer(user: User) -> None:
@@ -120,7 +116,7 @@ def subject_search(
 def _message(row: CaseRow, keys: KeyMaterial, notice: NoticeRow) -> dict[str, Any] | None:
     if not notice.get("message"):
         return None
-    text = unseal_text(row, keys, _message_context(notice["id"]), notice.get("message"))
+    text = unseal_text(row, keys, message_context(notice["id"]), notice.get("message"))
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 
@@ -373,7 +369,7 @@ def _tell_recipients(
                     "queued_at": now,
                     "overdue": False,
                     "transfer_bases": list(notice.get("transfer_bases") or []),
-                    "message": seal_text(row, keys, _message_context(notice_id), data.decode()),
+                    "message": seal_text(row, keys, message_context(notice_id), data.decode()),
                     "signature": messages.sign(keys.signing, data),
                     "key_id": keys.signing.key_id,
                     "jws": messages.sign_jws(keys.signing, data),
