@@ -300,6 +300,7 @@ NL: dict[str, str] = {
     "Send to {country}": "Verzenden naar {country}",
     "Sent": "Verzonden",
     "Service unavailable": "Dienst niet beschikbaar",
+    "Storage unavailable": "Opslag niet beschikbaar",
     "Severity": "Ernst",
     "Share": "Aandeel",
     "Share (0 to 1)": "Aandeel (0 tot 1)",

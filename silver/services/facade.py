@@ -1,5 +1,8 @@
 """The services as the entrypoints see them: one object per area, its dependencies bound.
 
+Every public method is one service call, run again when the graph database had a passing
+fault and nothing was committed (silver/services/retries.py).
+
 The service modules are plain functions of plain values, the acting user and a unit of work
 (plus keys and settings where they need them), which keeps them easy to test. An entrypoint
 should not have to know which of them needs the quota, the penalty threshold, the key material
@@ -52,6 +55,7 @@ from silver.services import (
 )
 from silver.services.case_store import utcnow
 from silver.services.progress import Track, untracked
+from silver.services.retries import retrying_methods
 
 UowFactory = Callable[[], AbstractUnitOfWork]
 Enqueue = Callable[[list[str]], None]
@@ -72,6 +76,7 @@ class Context:
     login_throttle: LoginThrottle | None = None
 
 
+@retrying_methods
 class Cases:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -176,6 +181,7 @@ class Cases:
         )
 
 
+@retrying_methods
 class Decisions:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -203,6 +209,7 @@ class Decisions:
         return decisions.queue(user, page, page_size, self._ctx.uow())
 
 
+@retrying_methods
 class Disseminations:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -240,6 +247,7 @@ class Disseminations:
         return dissemination.queued_notices(self._ctx.uow(), idle_for)
 
 
+@retrying_methods
 class Outcomes:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -251,6 +259,7 @@ class Outcomes:
         return outcomes.outcomes_of(case_id, user, self._ctx.uow(), self._ctx.keys())
 
 
+@retrying_methods
 class Countries:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -274,6 +283,7 @@ class Countries:
         return countries.seed_countries(self._ctx.uow())
 
 
+@retrying_methods
 class Users:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -343,6 +353,7 @@ class Users:
         auth.revoke(token, actor, self._ctx.uow())
 
 
+@retrying_methods
 class Audit:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -383,6 +394,7 @@ class Audit:
             )
 
 
+@retrying_methods
 class Retention:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -408,6 +420,7 @@ class Retention:
         return outbox.prune(self.outbox_files(), self._ctx.uow, older_than, now)
 
 
+@retrying_methods
 class Stats:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -432,6 +445,7 @@ class Stats:
         )
 
 
+@retrying_methods
 class Keys:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -447,6 +461,7 @@ class Keys:
         return ring.current_id, keys.rewrap_all(self._ctx.uow(), ring, track)
 
 
+@retrying_methods
 class SigningKeys:
     """The keys that sign outgoing messages: the current one, the retired ones that still
     verify, their JWK set, and rotation. Read afresh on each call (a few small files or the
@@ -471,6 +486,7 @@ class SigningKeys:
         return new.key_id, retired.key_id
 
 
+@retrying_methods
 class Reference:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
