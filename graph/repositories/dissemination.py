@@ -9,7 +9,15 @@ from typing import Any, cast
 import neo4j
 
 from graph.repositories.values import plain
-from silver.domain.ports import NoticeDraft, NoticeRow, OutboxNoticeRow, OutcomeRow
+from silver.domain.ports import (
+    CaseRow,
+    CountryRow,
+    DeliveryRows,
+    NoticeDraft,
+    NoticeRow,
+    OutboxNoticeRow,
+    OutcomeRow,
+)
 
 
 class DisseminationRepository:
@@ -87,6 +95,40 @@ class DisseminationRepository:
             f"MATCH (n:Notice {{id: $id}}) {lock} RETURN properties(n) AS n", id=notice_id
         ).single()
         return cast(NoticeRow, plain(record["n"])) if record else None
+
+    def for_delivery(self, notice_id: str, lock_case: bool) -> DeliveryRows | None:
+        """The Notice (locked) with its case (locked too with `lock_case`), the recipient's
+        country profile and the count of the case's other Notices not delivered yet: all a
+        delivery attempt reads, in one round trip."""
+        lock = "SET c._lock = true REMOVE c._lock" if lock_case else ""
+        record = self._tx.run(
+            f"""
+            MATCH (n:Notice {{id: $id}})
+            SET n._lock = true REMOVE n._lock
+            WITH n
+            MATCH (c:Case {{id: n.case_id}})
+            {lock}
+            WITH n, c
+            OPTIONAL MATCH (k:Country {{code: n.recipient}}) WHERE k.profile IS NOT NULL
+            RETURN properties(n) AS n, properties(c) AS c,
+                   CASE WHEN k IS NULL THEN null
+                        ELSE {{code: k.code, name: k.name,
+                               participant: coalesce(k.participant, false),
+                               profile: k.profile, version: k.profile_version}} END AS k,
+                   COUNT {{ (c)-[:DISSEMINATED_AS]->(o:Notice)
+                           WHERE o.id <> n.id AND NOT o.status IN ['sent', 'acknowledged'] }}
+                     AS undelivered
+            """,
+            id=notice_id,
+        ).single()
+        if record is None:
+            return None
+        return {
+            "notice": cast(NoticeRow, plain(record["n"])),
+            "case": cast(CaseRow, plain(record["c"])),
+            "country": cast(CountryRow, dict(record["k"])) if record["k"] else None,
+            "undelivered_others": int(record["undelivered"]),
+        }
 
     def by_recipient(self, case_id: str, recipient: str) -> NoticeRow | None:
         record = self._tx.run(

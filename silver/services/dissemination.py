@@ -27,7 +27,7 @@ from silver.domain import access, privacy
 from silver.domain.audit import AuditEvent
 from silver.domain.cases import GENERAL_SECRETARIAT, REQUESTER, Status
 from silver.domain.errors import Conflict, Forbidden, NotFound, StorageUnavailable
-from silver.domain.ports import NoticeDraft, NoticeRow
+from silver.domain.ports import CaseRow, NoticeDraft, NoticeRow
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import Role, User
 from silver.domain.windows import ResponseWindows, due_by, is_overdue
@@ -44,7 +44,8 @@ from silver.services.case_store import (
     unseal_text,
     utcnow,
 )
-from silver.services.countries import profile_of
+from silver.services.countries import stored_profile
+from silver.services.retry import on_contention
 
 SYSTEM_ACTOR = "system:dissemination"
 MESSAGE_ROUND = 1  # a case is approved once; a screener's retry re-sends the same message
@@ -114,7 +115,7 @@ def deliver(notice_id: str, uow_factory: UowFactory, delivery: Delivery) -> str:
     up (then the Notice is `failed` with the reason: such a Notice never loops)."""
     prepared = None
     try:
-        prepared = _prepare(notice_id, uow_factory(), delivery)
+        prepared = on_contention(lambda: _prepare(notice_id, uow_factory(), delivery))
         if prepared is None:
             return "skipped"
         notice, data, signature, key_id, jws = prepared
@@ -140,7 +141,7 @@ def deliver(notice_id: str, uow_factory: UowFactory, delivery: Delivery) -> str:
         if _broken_attempt(notice_id, uow_factory, delivery, err, counted=prepared is not None):
             return "failed"
         raise
-    _mark_sent(notice_id, uow_factory(), delivery, receipt)
+    on_contention(lambda: _mark_sent(notice_id, uow_factory(), delivery, receipt))
     return "sent"
 
 
@@ -171,13 +172,15 @@ def _broken_attempt(
 def _prepare(
     notice_id: str, uow: AbstractUnitOfWork, delivery: Delivery
 ) -> tuple[dict[str, Any], bytes, str, str, str] | None:
+    """The first transaction of an attempt: count it, and store the signed message the first
+    time (two statements: read the Notice with its case, write the Notice)."""
     now = utcnow()
     keys = delivery.keys
     with uow:
-        notice = uow.disseminations.get(notice_id, for_update=True)
-        if notice is None or notice["status"] != "queued":
+        found = uow.disseminations.for_delivery(notice_id, lock_case=False)
+        if found is None or found["notice"]["status"] != "queued":
             return None
-        row = load(uow, notice["case_id"])
+        notice, row = found["notice"], _live(found["case"])
         changes: dict[str, Any] = {"attempts": int(notice["attempts"]) + 1, "last_attempt_at": now}
         if notice.get("message"):
             data = unseal_text(row, keys, message_context(notice_id), notice["message"]).encode()
@@ -216,6 +219,13 @@ def _prepare(
     return {**notice, **changes}, data, signature, key_id, jws
 
 
+def _live(row: CaseRow) -> CaseRow:
+    """The case of a Notice, unless it was purged meanwhile (its content is gone)."""
+    if row.get("purged_at") is not None:
+        raise NotFound("no such case")
+    return row
+
+
 def _note_error(notice_id: str, uow: AbstractUnitOfWork, error: str) -> None:
     with uow:
         uow.disseminations.update(notice_id, {"last_error": error[:500]})
@@ -250,15 +260,18 @@ def _fail(notice_id: str, uow: AbstractUnitOfWork, reason: str, permanent: bool)
 
 
 def _mark_sent(notice_id: str, uow: AbstractUnitOfWork, delivery: Delivery, receipt: str) -> None:
+    """The second transaction of an attempt, after the send: one read (the Notice and its case,
+    both locked, the recipient's profile, the case's other Notices), the Notice's update, the
+    transfer record, and the case's status once every recipient has its message."""
     now = utcnow()
     with uow:
-        notice = uow.disseminations.get(notice_id, for_update=True)
-        if notice is None or notice["status"] != "queued":
+        found = uow.disseminations.for_delivery(notice_id, lock_case=True)
+        if found is None or found["notice"]["status"] != "queued":
             return
-        row = load(uow, notice["case_id"], for_update=True)
+        notice, row = found["notice"], _live(found["case"])
         recipient = notice["recipient"]
         correction = notice["instrument"] in privacy.CORRECTIONS
-        profile = None if recipient == GENERAL_SECRETARIAT else profile_of(uow, recipient)
+        profile = None if recipient == GENERAL_SECRETARIAT else stored_profile(found["country"])
         # A correction (rectification, erasure) expects no answer: it has no answer window.
         due = None
         if not correction:
@@ -304,10 +317,11 @@ def _mark_sent(notice_id: str, uow: AbstractUnitOfWork, delivery: Delivery, rece
                 },
             )
         )
+        # Corrections hang on CORRECTED_AS: `undelivered_others` counts only the originals.
         if (
             not correction
             and row["status"] == Status.APPROVED.value
-            and uow.disseminations.all_delivered(row["id"])
+            and found["undelivered_others"] == 0
         ):
             case = open_case(row, delivery.keys)
             case.transition(Status.DISSEMINATED, SYSTEM_ACTOR, now)

@@ -81,8 +81,11 @@ class Cases:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
 
-    def create(self, body: dict[str, Any], user: User) -> Case:
-        return intake.create_case(body, user, self._ctx.uow(), self._ctx.keys())
+    def create(self, body: dict[str, Any], user: User, *, validated: bool = False) -> Case:
+        """A new draft; `validated`: the body came from `validate_case_body` already."""
+        return intake.create_case(
+            body, user, self._ctx.uow(), self._ctx.keys(), validated=validated
+        )
 
     def get(self, case_id: str, user: User, purpose: str = "view") -> Case:
         return intake.get_case(case_id, user, self._ctx.uow(), self._ctx.keys(), purpose)
