@@ -499,6 +499,7 @@ class Reference:
         return reference.list_datasets(self._ctx.uow())
 
 
+@retrying_methods
 class Privacy:
     """Data-subject requests (the privacy officer): search, report, rectify, erase, restrict."""
 
