@@ -679,3 +679,66 @@ NL: dict[str, str] = {
     "name and birth year": "naam en geboortejaar",
     "name and jurisdiction": "naam en land van vestiging",
 }
+
+# The privacy officer's pages (data-subject requests).
+NL.update(
+    {
+        "privacy officer": "privacyfunctionaris",
+        "A list (aliases, nationalities) comma-separated; a date as YYYY-MM-DD.": (
+            "Een lijst (aliassen, nationaliteiten) met komma's gescheiden; een datum als "
+            "JJJJ-MM-DD."
+        ),
+        "Carried this person": "Bevatte deze persoon",
+        "Cases found": "Gevonden zaken",
+        "Categories": "Categorieën",
+        "Corrected fields": "Gecorrigeerde velden",
+        "Corrected value": "Gecorrigeerde waarde",
+        "Data-subject requests": "Verzoeken van betrokkenen",
+        "Erase": "Wissen",
+        "Erase and tell the recipients": "Wissen en de ontvangers informeren",
+        "Erased; recipients told: {recipients}.": (
+            "Gewist; geïnformeerde ontvangers: {recipients}."
+        ),
+        "Find every case of every agency with a person of this name and date of birth. The "
+        "name is compared as matching does (case, accents, punctuation and word order do not "
+        "matter).": (
+            "Vind elke zaak van elke dienst met een persoon met deze naam en geboortedatum. De "
+            "naam wordt vergeleken zoals bij het matchen (hoofdletters, accenten, leestekens en "
+            "woordvolgorde doen er niet toe)."
+        ),
+        "Letter (PDF)": "Brief (PDF)",
+        "Letter (printable page)": "Brief (afdrukbare pagina)",
+        "No case holds a person of this name and date of birth.": (
+            "Geen zaak bevat een persoon met deze naam en geboortedatum."
+        ),
+        "No recipient has been told of a correction.": (
+            "Er is nog geen ontvanger over een correctie geïnformeerd."
+        ),
+        "Purpose": "Doel",
+        "Reads of the case": "Raadplegingen van de zaak",
+        "Reason": "Reden",
+        "Rectified; recipients told: {recipients}.": (
+            "Gerectificeerd; geïnformeerde ontvangers: {recipients}."
+        ),
+        "Rectify": "Rectificeren",
+        "Rectify and tell the recipients": "Rectificeren en de ontvangers informeren",
+        "Request reference": "Kenmerk van het verzoek",
+        "Restrict": "Beperken",
+        "Restrict: no new dissemination": "Beperken: geen nieuwe verstrekking",
+        "Restricted: no new dissemination carries this subject.": (
+            "Beperkt: geen nieuwe verstrekking bevat deze betrokkene."
+        ),
+        "Search": "Zoeken",
+        "The case was closed: no suspect is left.": (
+            "De zaak is gesloten: er is geen verdachte meer."
+        ),
+        "The number of the access request; kept in the audit trail.": (
+            "Het nummer van het inzageverzoek; het wordt vastgelegd in het auditspoor."
+        ),
+        "Transfers": "Verstrekkingen",
+        "What each recipient was told": "Wat elke ontvanger is meegedeeld",
+        "What is held": "Wat wordt verwerkt",
+        "Who": "Wie",
+        "restricted": "beperkt",
+    }
+)

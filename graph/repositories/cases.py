@@ -19,6 +19,7 @@ from silver.domain.ports import (
     KeptOutRow,
     LinkRow,
     NewCaseRow,
+    PersonHitRow,
     PurgeRow,
     QueueRow,
 )
@@ -397,13 +398,13 @@ class CaseRepository:
             OPTIONAL MATCH (c)-[:HAS_DECISION]->(d:Decision)
             REMOVE d.justification
             WITH DISTINCT c
-            OPTIONAL MATCH (c)-[:DISSEMINATED_AS]->(m:Notice)
+            OPTIONAL MATCH (c)-[:DISSEMINATED_AS|CORRECTED_AS]->(m:Notice)
             REMOVE m.message, m.signature
             WITH DISTINCT c
             OPTIONAL MATCH (c)-[:HAS_OUTCOME]->(o:Outcome)
             REMOVE o.notes
             WITH DISTINCT c
-            REMOVE c.body, c.wrapped_key, c.screening, c.history
+            REMOVE c.body, c.wrapped_key, c.screening, c.history, c.restrictions
             SET c.purged_at = $at
             """,
             id=case_id,
@@ -428,3 +429,19 @@ class CaseRepository:
             "MATCH (c:Case {number: $number}) RETURN c.id AS id", number=number
         ).single()
         return str(record["id"]) if record else None
+
+    def persons_indexed(self, index: str) -> list[PersonHitRow]:
+        """Every case (not purged) with a person whose name and birth date give `index`: one
+        lookup on the Identifier's uniqueness constraint, nothing decrypted."""
+        rows = self._tx.run(
+            """
+            MATCH (:Identifier {index: $index})<-[:HAS_IDENTIFIER]-(s:Subject:Person)
+                  <-[:HAS_SUBJECT]-(c:Case)
+            WHERE c.purged_at IS NULL
+            RETURN DISTINCT c.id AS case_id, c.number AS number, c.agency AS agency,
+                   c.status AS status, s.uid AS uid
+            ORDER BY number, uid
+            """,
+            index=index,
+        )
+        return [cast(PersonHitRow, dict(r)) for r in rows]

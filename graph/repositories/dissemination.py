@@ -41,6 +41,54 @@ class DisseminationRepository:
             rows=rows,
         )
 
+    def add_corrections(self, case_id: str, rows: list[NoticeDraft]) -> None:
+        """Record the messages that tell recipients of a rectification or an erasure. They are
+        Notices (one signed message to one recipient, delivered as any other) on a relationship
+        of their own, so the case's dissemination, its answers and the statistics never count
+        them."""
+        self._tx.run(
+            """
+            MATCH (c:Case {id: $case_id})
+            UNWIND $rows AS r
+            CREATE (c)-[:CORRECTED_AS]->(n:Notice:Correction)
+            SET n = r.props
+            WITH n, r
+            UNWIND r.countries AS code
+            MERGE (k:Country {code: code})
+            CREATE (n)-[:SENT_TO]->(k)
+            """,
+            case_id=case_id,
+            rows=rows,
+        )
+
+    def corrections_of(self, case_id: str) -> list[NoticeRow]:
+        rows = self._tx.run(
+            """
+            MATCH (:Case {id: $case_id})-[:CORRECTED_AS]->(n:Notice)
+            OPTIONAL MATCH (n)-[:SENT_TO]->(k:Country)
+            WITH n, k ORDER BY k.code
+            RETURN properties(n) AS n, collect(k.code) AS countries
+            ORDER BY n.queued_at, n.recipient
+            """,
+            case_id=case_id,
+        )
+        return [cast(NoticeRow, {**plain(r["n"]), "countries": list(r["countries"])}) for r in rows]
+
+    def cancel_queued(self, case_id: str, reason: str, at: datetime) -> int:
+        """Stop the case's dissemination messages not delivered yet (failed, with the reason)."""
+        record = self._tx.run(
+            """
+            MATCH (:Case {id: $case_id})-[:DISSEMINATED_AS]->(n:Notice)
+            WHERE n.status IN ['queued', 'failed']
+            SET n.status = 'failed', n.last_error = $reason, n.failed_at = $at
+            RETURN count(n) AS n
+            """,
+            case_id=case_id,
+            reason=reason,
+            at=at,
+        ).single()
+        return int(record["n"]) if record else 0
+
     def get(self, notice_id: str, for_update: bool = False) -> NoticeRow | None:
         lock = "SET n._lock = true REMOVE n._lock" if for_update else ""
         record = self._tx.run(
@@ -213,7 +261,7 @@ class DisseminationRepository:
         rows = self._tx.run(
             """
             UNWIND $ids AS message_id
-            MATCH (c:Case)-[:DISSEMINATED_AS]->(n:Notice {message_id: message_id})
+            MATCH (c:Case)-[:DISSEMINATED_AS|CORRECTED_AS]->(n:Notice {message_id: message_id})
             RETURN n.message_id AS message_id, n.status AS status, n.sent_at AS sent_at,
                    c.purged_at IS NOT NULL AS case_purged
             """,

@@ -61,6 +61,7 @@ class CaseRow(NewCaseRow):
     approved_at: NotRequired[datetime | None]
     instrument: NotRequired[str | None]
     disseminated_at: NotRequired[datetime | None]
+    restrictions: NotRequired[str | None]
 
 
 class CasePlainFields(TypedDict):
@@ -96,6 +97,7 @@ class CaseChanges(TypedDict, total=False):
     target_countries: list[str]
     subject_count: int
     asset_count: int
+    restrictions: str
 
 
 class QueueRow(TypedDict):
@@ -142,6 +144,16 @@ class GraphEdgeRow(TypedDict):
 class CaseGraphRows(TypedDict):
     nodes: list[GraphNodeRow]
     edges: list[GraphEdgeRow]
+
+
+class PersonHitRow(TypedDict):
+    """A case with a person (by graph uid) indexed under a searched name and birth date."""
+
+    case_id: str
+    number: str
+    agency: str
+    status: str
+    uid: str
 
 
 class PurgeRow(TypedDict):
@@ -426,11 +438,15 @@ class CaseRepository(Protocol):
     def due_for_purge(self, closed_before: datetime, pilot_over: bool) -> list[PurgeRow]: ...
     def purge(self, case_id: str, at: datetime) -> None: ...
     def id_of(self, number: str) -> str | None: ...
+    def persons_indexed(self, index: str) -> list[PersonHitRow]: ...
     def ids_after(self, after: str, limit: int) -> list[str]: ...
 
 
 class DisseminationRepository(Protocol):
     def add_notices(self, case_id: str, rows: list[NoticeDraft]) -> None: ...
+    def add_corrections(self, case_id: str, rows: list[NoticeDraft]) -> None: ...
+    def corrections_of(self, case_id: str) -> list[NoticeRow]: ...
+    def cancel_queued(self, case_id: str, reason: str, at: datetime) -> int: ...
     def get(self, notice_id: str, for_update: bool = False) -> NoticeRow | None: ...
     def for_delivery(self, notice_id: str, lock_case: bool) -> DeliveryRows | None: ...
     def by_recipient(self, case_id: str, recipient: str) -> NoticeRow | None: ...

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from screening.decisions import Ruling
-from silver.domain import access
+from silver.domain import access, privacy
 from silver.domain.audit import AuditEvent
 from silver.domain.cases import GENERAL_SECRETARIAT, REQUESTER, Status
 from silver.domain.errors import Conflict, Forbidden, NotFound, StorageUnavailable
@@ -35,7 +35,15 @@ from silver.infra.config import Settings
 from silver.infra.keys import KeyMaterial
 from silver.infra.transport import PermanentError, TransientError, Transport
 from silver.services import messages
-from silver.services.case_store import history_json, load, open_case, seal_text, unseal_text, utcnow
+from silver.services.case_store import (
+    history_json,
+    load,
+    open_case,
+    restrictions,
+    seal_text,
+    unseal_text,
+    utcnow,
+)
 from silver.services.countries import stored_profile
 from silver.services.retry import on_contention
 
@@ -46,7 +54,8 @@ NOTICE_STATUSES = ("queued", "sent", "failed", "acknowledged")
 UowFactory = Callable[[], AbstractUnitOfWork]
 
 
-def _message_context(notice_id: str) -> str:
+def message_context(notice_id: str) -> str:
+    """The sealing context of a Notice's stored message (a dissemination's or a correction's)."""
     return f"notice:{notice_id}/message"
 
 
@@ -174,11 +183,13 @@ def _prepare(
         notice, row = found["notice"], _live(found["case"])
         changes: dict[str, Any] = {"attempts": int(notice["attempts"]) + 1, "last_attempt_at": now}
         if notice.get("message"):
-            data = unseal_text(row, keys, _message_context(notice_id), notice["message"]).encode()
+            data = unseal_text(row, keys, message_context(notice_id), notice["message"]).encode()
             signature, key_id = str(notice.get("signature")), str(notice.get("key_id"))
         else:
             case = open_case(row, keys)
-            payload = messages.payload_for(case.body, notice["instrument"], notice["recipient"])
+            # A restricted subject (LED art. 16(3)) goes with no new message.
+            body = privacy.without_subjects(case.body, restrictions(row, keys))
+            payload = messages.payload_for(body, notice["instrument"], notice["recipient"])
             message = messages.build_message(
                 message_id=notice["message_id"],
                 case_number=case.number,
@@ -192,7 +203,7 @@ def _prepare(
             data = messages.encode(message)
             signature, key_id = messages.sign(keys.signing, data), keys.signing.key_id
             changes.update(
-                message=seal_text(row, keys, _message_context(notice_id), data.decode()),
+                message=seal_text(row, keys, message_context(notice_id), data.decode()),
                 signature=signature,
                 key_id=key_id,
                 categories=messages.categories_of(payload),
@@ -259,13 +270,17 @@ def _mark_sent(notice_id: str, uow: AbstractUnitOfWork, delivery: Delivery, rece
             return
         notice, row = found["notice"], _live(found["case"])
         recipient = notice["recipient"]
+        correction = notice["instrument"] in privacy.CORRECTIONS
         profile = None if recipient == GENERAL_SECRETARIAT else stored_profile(found["country"])
-        due = due_by(
-            now,
-            eu_member=bool(profile and profile.eu_member),
-            urgency=row.get("urgency") or "normal",
-            windows=delivery.windows,
-        )
+        # A correction (rectification, erasure) expects no answer: it has no answer window.
+        due = None
+        if not correction:
+            due = due_by(
+                now,
+                eu_member=bool(profile and profile.eu_member),
+                urgency=row.get("urgency") or "normal",
+                windows=delivery.windows,
+            )
         uow.disseminations.update(
             notice_id,
             {
@@ -284,7 +299,11 @@ def _mark_sent(notice_id: str, uow: AbstractUnitOfWork, delivery: Delivery, rece
                 SYSTEM_ACTOR,
                 now,
                 notice["case_id"],
-                reason=f"decision {notice.get('decision_id')}",
+                reason=(
+                    f"{notice['instrument']} {notice.get('correction_id')}"
+                    if correction
+                    else f"decision {notice.get('decision_id')}"
+                ),
                 detail={
                     "sender": REQUESTER,
                     "recipient": recipient,
@@ -298,7 +317,12 @@ def _mark_sent(notice_id: str, uow: AbstractUnitOfWork, delivery: Delivery, rece
                 },
             )
         )
-        if row["status"] == Status.APPROVED.value and found["undelivered_others"] == 0:
+        # Corrections hang on CORRECTED_AS: `undelivered_others` counts only the originals.
+        if (
+            not correction
+            and row["status"] == Status.APPROVED.value
+            and found["undelivered_others"] == 0
+        ):
             case = open_case(row, delivery.keys)
             case.transition(Status.DISSEMINATED, SYSTEM_ACTOR, now)
             uow.cases.save(

@@ -47,6 +47,9 @@ def _plain_fields(body: dict[str, Any]) -> CasePlainFields:
     }
 
 
+plain_fields = _plain_fields
+
+
 def create_case(
     body: dict[str, Any],
     user: User,
