@@ -4,12 +4,15 @@ ownership and control lead from them.
 Two things meet at an `Identifier` node when they share a matching key (its blind index): a
 case's subject and a reference entity, or the assets of two cases. A trace follows typed,
 directed ownership and control relationships, down (what a node owns or controls) or up (who
-owns or controls it), and crosses such an identifier in either direction, as one bounded
-Cypher traversal: `ANY SHORTEST` paths over a quantified path pattern, so every node is
-reached once, by a shortest path, and a cycle ends a path instead of looping.
+owns or controls it), and crosses such an identifier at its two ends: from the start to its
+twins (the reference entity or other case's node with the same key), and from the last node
+reached to its twins (shown, not followed). It is one bounded Cypher traversal: `ANY SHORTEST`
+paths over three juxtaposed quantified path patterns (crossing{0,1}, typed steps{0,depth},
+crossing{0,1}), every step a directed pattern whose predicates Neo4j applies during the search,
+so every node is reached once, by a shortest path, and a cycle ends a path instead of looping.
 
 What bounds it:
-* depth: at most `depth` ownership/control steps (identifier crossings are free);
+* depth: at most `depth` ownership/control steps (the two identifier crossings are free);
 * expansion: a trace goes on from the start, from reference data, and from the nodes of cases
   the user's agency holds; a node of another agency's case is shown (as its case's number and
   agency) but never expanded;
@@ -59,33 +62,46 @@ RETURN n.uid AS uid, i.kind AS kind,
        o.number AS case_number, o.agency AS case_agency
 """
 
-_STEP = {
-    "down": "(type(r) = 'HAS_IDENTIFIER' OR startNode(r) = x)",
-    "up": "(type(r) = 'HAS_IDENTIFIER' OR endNode(r) = x)",
-}
+_ARROW = {"down": ("-", "->"), "up": ("<-", "-")}
 _START = {"subject": "Subject", "asset": "Asset"}
+# Whom a trace goes on from: the start, reference data, the case's own nodes and (for a
+# caseworker) the nodes of the agency's cases; the fan-out bound stops at a hub.
+_EXPANDS = """({x} = s OR (({x}:Ref OR {x}.case_id = $case_id
+                    OR ($agency IS NOT NULL AND {x}.agency = $agency))
+                   AND COUNT {{ ({x})--() }} <= $fanout))"""
 
 
 def trace_query(direction: str, start: str, depth: int) -> str:
     """The traversal for `direction` from a case's subject or asset. Only fixed words from
-    the two tables above and the bound (an int: a path of `depth` steps crosses at most as many
-    identifiers) go into the text; every value is a parameter."""
-    step, label = _STEP[direction], _START[start]
-    longest = 2 * int(depth)
-    types = "|".join((*TRACE_TYPES, "HAS_IDENTIFIER"))
+    the tables above and the bound (an int) go into the text; every value is a parameter.
+
+    The path is: at most one identifier crossing from the start (to its twins in reference
+    data or in other cases), then at most `depth` typed steps in the direction asked, then at
+    most one identifier crossing to a node that is shown but not followed. Every step is a
+    directed relationship pattern with predicates on one step's own nodes, so that Neo4j
+    applies them while it searches (a predicate that compares `startNode(r)` with `x` is not
+    inlined into the search and is checked only on the finished paths: the search then ran
+    undirected up to twice the depth over the whole ownership graph)."""
+    left, right = _ARROW[direction]
+    label = _START[start]
+    types = "|".join(TRACE_TYPES)
+
+    def cross(x: str, i: str, y: str) -> str:
+        return (
+            f"(({x})-[:HAS_IDENTIFIER]->({i}:Identifier)<-[:HAS_IDENTIFIER]-({y})\n"
+            f"    WHERE {i}.kind IN $linking AND NOT {y}:RefPending AND {_EXPANDS.format(x=x)})"
+        )
+
     return f"""
 MATCH (s:{label} {{uid: $start}})
-MATCH path = ANY SHORTEST (s)((x)-[r:{types}]-(y)
-    WHERE {step}
-      AND (x = s OR x:Identifier OR x:Ref OR x.case_id = $case_id
-           OR ($agency IS NOT NULL AND x.agency = $agency))
-      AND (x = s OR x:Identifier OR COUNT {{ (x)--() }} <= $fanout)
-      AND (NOT y:Identifier OR y.kind IN $linking)
-      AND NOT y:RefPending
-    ){{1,{longest}}}(t)
-WHERE NOT t:Identifier
+MATCH path = ANY SHORTEST (s)
+    {cross("a", "i", "b")}{{0,1}}
+    ((x){left}[:{types}]{right}(y)
+    WHERE NOT y:RefPending AND {_EXPANDS.format(x="x")}){{0,{int(depth)}}}
+    {cross("c", "j", "d")}{{0,1}}
+    (t)
+WHERE t <> s
 WITH t, path, [e IN relationships(path) WHERE type(e) <> 'HAS_IDENTIFIER'] AS typed
-WHERE size(typed) <= $depth
 RETURN [n IN nodes(path) | n {{
            .uid, .case_id, .dataset, .id, .schema, .caption, .countries, .jurisdictions,
            .kind, ref: n:Ref, subject: n:Subject, identifier: n:Identifier}}] AS nodes,
