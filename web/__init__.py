@@ -30,6 +30,7 @@ def init_web(app: Flask, settings: Settings) -> None:
         translate,
         when,
     )
+    from web.messages import message
     from web.security import WebSessionInterface, csrf_token
     from web.session import current_user
 
@@ -43,9 +44,11 @@ def init_web(app: Flask, settings: Settings) -> None:
     app.session_interface = WebSessionInterface(settings.cookie_secure)
     init_i18n(app)
     app.register_blueprint(bp)
+    app.jinja_env.filters["message"] = message
     app.jinja_env.globals.update(
         _=translate,
         label=label,
+        message=message,
         country_name=country_name,
         when=when,
         day=day,
