@@ -26,6 +26,9 @@ COOKIE = "silver_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 TRANSLATIONS = Path(__file__).parent / "translations"
 NOTHING = "\u2013"  # an en dash, where a table has no value
+# Unambiguous in both languages, and the same shape: "5 Mar 2026, 14:30", "5 mrt 2026, 14:30".
+DAY = "d MMM yyyy"
+MOMENT = "d MMM yyyy, HH:mm"
 
 
 def init_i18n(app: Flask) -> None:
@@ -109,7 +112,7 @@ def when(value: Any) -> str:
         except ValueError:
             return str(value)
     if isinstance(value, datetime):
-        return str(format_datetime(value, "medium")) + " UTC"
+        return str(format_datetime(value, MOMENT)) + " UTC"
     if isinstance(value, date):
         return day(value)
     return str(value) if value else NOTHING
@@ -125,7 +128,7 @@ def day(value: Any) -> str:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        return str(format_date(value, "medium"))
+        return str(format_date(value, DAY))
     return str(value) if value else NOTHING
 
 

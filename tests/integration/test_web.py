@@ -316,7 +316,7 @@ def test_pages_send_a_strict_content_security_policy_and_no_inline_script(
         assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == [], url
         assert not re.search(r"\son[a-z]+\s*=", html), url
         assert not re.search(r"\sstyle\s*=", html) and "<style" not in html, url
-        assert re.search(r'<html lang="(en|nl)">', html)
+        assert re.search(r'<html lang="(en|nl)"[ >]', html)
     reject(screener, case_id)
     # Every field has a label.
     html = cw.get("/cases/new").get_data(as_text=True)
@@ -437,7 +437,8 @@ def test_screeners_decide_with_four_eyes_and_the_caseworker_records_an_answer(
 
     page = first.get(f"/screening/{case_id}")
     html = page.get_data(as_text=True)
-    assert 'data-country="BR"' in html and "Quota" in html
+    assert 'data-country="BR"' in html and 'id="quota"' in html
+    assert "notices and diffusions used" in html
     assert re.search(r'<option value="appropriate_safeguards" selected>', html)
     decision = {"decision": "approve", "instrument": "diffusion", "countries": ["BR"]}
     missing = first.post(f"/screening/{case_id}/decision", decision, f"/screening/{case_id}")

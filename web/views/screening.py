@@ -82,25 +82,72 @@ def _posted(data: Any) -> dict[str, Any]:
     }
 
 
+RISK_ORDER = {"low": 0, "medium": 1, "high": 2, "prohibited": 3}
+
+
+def verdict_causes(result: dict[str, Any], targets: set[str]) -> dict[str, Any]:
+    """What made the verdict (screening.engine's rule): the blocking findings when blocked;
+    else the warnings and the countries at high risk, the targets with their reasons first
+    (a notice reaches every participant, so the others count too)."""
+    findings = result.get("findings", [])
+    if result.get("verdict") == "blocked":
+        return {"findings": [f for f in findings if f["severity"] == "block"]}
+    if result.get("verdict") != "needs_review":
+        return {}
+    high = [c for c in result.get("countries", []) if c["risk"] == "high"]
+    return {
+        "findings": [f for f in findings if f["severity"] == "warn"],
+        "targets": [
+            {"country": c, "reasons": [r for r in c["reasons"] if r["risk"] == "high"]}
+            for c in high
+            if c["country"] in targets
+        ],
+        "others": [c for c in high if c["country"] not in targets],
+    }
+
+
+def _split_countries(
+    countries: list[dict[str, Any]],
+    targets: set[str],
+    values: dict[str, Any],
+    errors: dict[str, list[str]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The countries a screener must see (the targets, those ticked, those with an error), and
+    the other participants, highest risk first, folded away on the page but still in the form."""
+    chosen = set(values.get("countries") or [])
+
+    def in_view(c: dict[str, Any]) -> bool:
+        code = c["country"]
+        return code in targets or code in chosen or f"transfer_bases.{code}" in errors
+
+    return [c for c in countries if in_view(c)], [c for c in countries if not in_view(c)]
+
+
 def screening_page(
     case_id: str, posted: dict[str, Any] | None = None, problem: Problem | None = None
 ) -> str:
     view = services().cases.view(case_id, user(), "web: screening the case")
     case, result, first = view.case, view.screening, view.first_approval
     targets = set(case.body.get("target_countries") or [])
+    values = posted or _prefill(case.body, result, first)
     countries = sorted(
-        result.get("countries", []), key=lambda c: (c["country"] not in targets, c["country"])
+        result.get("countries", []),
+        key=lambda c: (c["country"] not in targets, -RISK_ORDER.get(c["risk"], 0), c["country"]),
     )
+    errors = forms.without_indexes(problem.errors) if problem else {}
+    shown, others = _split_countries(countries, targets, values, errors)
     return render_template(
         "web/screening/show.html",
         case=case,
         body=case.body,
         result=result,
-        countries=countries,
+        countries=shown,
+        other_countries=others,
+        causes=verdict_causes(result, targets),
         decisions=view.decisions,
         first=first,
         notices=view.notices,
-        values=posted or _prefill(case.body, result, first),
+        values=values,
         decidable=case.status in decision_service.DECIDABLE,
         instruments=INSTRUMENTS,
         reason_codes=REASON_CODES,
@@ -108,7 +155,7 @@ def screening_page(
             dict.fromkeys(f["rule"] for f in result["findings"] if f["severity"] == "warn")
         ),
         problem=problem,
-        errors=forms.without_indexes(problem.errors) if problem else {},
+        errors=errors,
     )
 
 
