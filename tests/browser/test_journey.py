@@ -59,6 +59,9 @@ class Journey:
     def shot(self, name: str) -> None:
         self.step += 1
         path = self.artifacts / f"{self.step:02d}-{name}.png"
+        # From the top: the header and the case header stay in view, so a full-page picture
+        # taken lower down would show them in the middle of the page.
+        self.page.evaluate("window.scrollTo(0, 0)")
         self.page.screenshot(path=str(path), full_page=True)
         self.audit(name)
 

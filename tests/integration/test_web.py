@@ -579,6 +579,38 @@ def test_the_language_switch_is_remembered(app: Flask, web: WebLogin) -> None:
     assert 'lang="nl"' in dutch_browser.get_data(as_text=True)
 
 
+def test_a_case_page_in_dutch_has_dutch_amounts_countries_dates_and_messages(
+    app: Flask, web: WebLogin
+) -> None:
+    cw = web("caseworker", "FIOD")
+    cw.post("/language", {"lang": "nl", "next": "/cases"}, form_page="/cases")
+    case_id = create_case(cw)
+    page = text(cw.get(f"/cases/{case_id}"))
+    assert "Spanje (ES), België (BE)" in page
+    assert "€ 1.250,00" in page
+    assert re.search(
+        r"\d{1,2} (jan|feb|mrt|apr|mei|jun|jul|aug|sep|okt|nov|dec) \d{4}, \d\d:\d\d UTC", page
+    )
+    assert "Oordeel" in page and "Statusgeschiedenis" in page
+    refused = cw.post("/cases/new", case_form_data(**{"subjects-0-full_name": ""}))
+    assert refused.status_code == 422
+    assert field_error(refused, "subjects-0-full_name") == (
+        "een persoon heeft een volledige naam (full_name) nodig"
+    )
+
+
+def test_the_accessibility_statement_is_public_in_both_languages(app: Flask) -> None:
+    visitor = app.test_client()
+    english = visitor.get("/toegankelijkheid")
+    assert english.status_code == 200
+    assert "<h1>Accessibility statement</h1>" in english.get_data(as_text=True)
+    dutch = visitor.get("/toegankelijkheid", headers={"Accept-Language": "nl"})
+    html = dutch.get_data(as_text=True)
+    assert "<h1>Toegankelijkheidsverklaring</h1>" in html and "WCAG 2.1 AA" in html
+    login = visitor.get("/login").get_data(as_text=True)
+    assert 'href="/toegankelijkheid"' in login
+
+
 def _given(value: Any) -> Any:
     """A body without its empty values (a form leaves out what is not filled in)."""
     if isinstance(value, dict):
