@@ -21,6 +21,7 @@ def init_web(app: Flask, settings: Settings) -> None:
     from web.blueprint import bp
     from web.i18n import (
         LANGUAGES,
+        country_label,
         country_name,
         current_language,
         day,
@@ -33,6 +34,7 @@ def init_web(app: Flask, settings: Settings) -> None:
     from web.messages import message
     from web.security import WebSessionInterface, csrf_token
     from web.session import current_user
+    from web.verdict import verdict_causes
 
     app.secret_key = session_secret(settings)
     app.config.update(
@@ -49,7 +51,9 @@ def init_web(app: Flask, settings: Settings) -> None:
         _=translate,
         label=label,
         message=message,
+        verdict_causes=verdict_causes,
         country_name=country_name,
+        country_label=country_label,
         when=when,
         day=day,
         format_money=money,

@@ -83,6 +83,12 @@ def country_name(code: str | None) -> str:
     return name if isinstance(name, str) else code
 
 
+def country_label(code: str | None) -> str:
+    """ "Spain (ES)": a country's name and code; the code alone when it names no country."""
+    name = country_name(code)
+    return f"{name} ({code})" if code and name != code else (code or "")
+
+
 def english_country_code(name: str) -> str | None:
     """The code of a country named in English (as the screening's messages name it)."""
     return _english_names().get(name.casefold())

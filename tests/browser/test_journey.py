@@ -399,3 +399,21 @@ def test_the_case_form_is_completed_with_the_keyboard_alone(
     journey.shot("keyboard-case-created")
     assert journey.console_errors == []
     assert journey.violations == []
+
+
+@pytest.mark.parametrize("role", ["caseworker", "screener", "evaluator", "admin"])
+def test_every_page_in_a_role_s_menu_passes_axe(
+    journey: Journey, live_server: LiveServer, role: str
+) -> None:
+    """Each role's menu, page by page, and the password page: a screenshot and axe-core."""
+    page = journey.page
+    journey.log_in(new_user(live_server, role, "FIOD" if role == "caseworker" else None))
+    links = page.locator("nav.side-nav a.side-nav__link")
+    targets = [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
+    assert len(targets) >= 2
+    for path in targets:
+        journey.go(path)
+        expect(page.locator("h1")).to_be_visible()
+        journey.shot(f"{role}-menu-{path.strip('/').replace('/', '-') or 'home'}")
+    assert journey.console_errors == []
+    assert journey.violations == []

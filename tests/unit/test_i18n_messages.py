@@ -11,7 +11,7 @@ from flask import Flask
 
 from screening import QuotaState, ScreeningResult
 from tests.unit.test_screening_fixtures import organisation, person, run, seed_profiles, valid_case
-from web.i18n import country_name, day, init_i18n, money, when
+from web.i18n import country_label, country_name, day, init_i18n, money, when
 from web.messages import message
 
 
@@ -120,6 +120,7 @@ def test_countries_dates_and_amounts_follow_the_language(app: Flask) -> None:
     moment = datetime(2026, 3, 5, 14, 30, tzinfo=UTC)
     with app.test_request_context(headers={"Cookie": "silver_lang=nl"}):
         assert country_name("BR") == "Brazilië" and country_name("DE") == "Duitsland"
+        assert country_label("ES") == "Spanje (ES)" and country_label("INTERPOL") == "INTERPOL"
         assert day(date(2026, 3, 5)) == "5 mrt 2026"
         assert day("2026-03-05") == "5 mrt 2026"
         assert when(moment) == "5 mrt 2026, 14:30 UTC"

@@ -18,6 +18,7 @@ from web.blueprint import bp
 from web.i18n import translate as _
 from web.pages import Problem, attempt, load
 from web.session import requires, user
+from web.verdict import verdict_causes
 
 PAGE_SIZE = 50
 _decision_schema = DecisionBodySchema()
@@ -83,27 +84,6 @@ def _posted(data: Any) -> dict[str, Any]:
 
 
 RISK_ORDER = {"low": 0, "medium": 1, "high": 2, "prohibited": 3}
-
-
-def verdict_causes(result: dict[str, Any], targets: set[str]) -> dict[str, Any]:
-    """What made the verdict (screening.engine's rule): the blocking findings when blocked;
-    else the warnings and the countries at high risk, the targets with their reasons first
-    (a notice reaches every participant, so the others count too)."""
-    findings = result.get("findings", [])
-    if result.get("verdict") == "blocked":
-        return {"findings": [f for f in findings if f["severity"] == "block"]}
-    if result.get("verdict") != "needs_review":
-        return {}
-    high = [c for c in result.get("countries", []) if c["risk"] == "high"]
-    return {
-        "findings": [f for f in findings if f["severity"] == "warn"],
-        "targets": [
-            {"country": c, "reasons": [r for r in c["reasons"] if r["risk"] == "high"]}
-            for c in high
-            if c["country"] in targets
-        ],
-        "others": [c for c in high if c["country"] not in targets],
-    }
 
 
 def _split_countries(
