@@ -72,6 +72,18 @@ TEMPLATES: tuple[str, ...] = (
     N_("a {decision} needs at least one reason code: {choices}"),
     N_("{code}: listed twice"),
     N_("{code}: the Netherlands is the requester, never a recipient"),
+    # Identifiers (silver/domain/identifiers.py).
+    N_("{label} must be given as text"),
+    N_("{label} is empty"),
+    N_("{label} must contain at least one letter or digit"),
+    N_("IBAN country code {code} is not a country that uses IBAN"),
+    N_("IBAN account part does not have the format used in {country}"),
+    N_("BIC country code {code} is not a known country"),
+    N_("ISIN prefix {code} is not a known country code"),
+    N_("VIN must be 17 characters, not {n}"),
+    N_("{code} wallet address must be 20 to 256 letters and digits"),
+    N_("{code} is not an ISO 3166 country code"),
+    N_("{code} is not an ISO 4217 currency code"),
 )
 
 # Messages the services send as they are: marked here for the catalog.
@@ -136,6 +148,25 @@ EXACT: tuple[str, ...] = (
     N_("does not name an organisation subject of this case"),
     N_("a subject cannot be related to itself"),
     N_("not a recipient of this approval"),
+    N_("IBAN may contain only letters and digits"),
+    N_("IBAN checksum does not match"),
+    N_("BIC must be 8 or 11 characters"),
+    N_("LEI must be 20 characters"),
+    N_("LEI must be 18 letters or digits followed by 2 check digits"),
+    N_("LEI checksum does not match"),
+    N_("ISIN must be 12 characters"),
+    N_("ISIN check digit does not match"),
+    N_("IMO number must be 7 digits with a valid check digit"),
+    N_("IMO number check digit does not match"),
+    N_("VIN may contain only letters and digits"),
+    N_("VIN check digit (the 9th character) does not match"),
+    N_("Ethereum address must be 0x followed by 40 hexadecimal characters"),
+    N_("Cryptocurrency is empty"),
+    N_("Wallet address is empty"),
+    N_("Country is empty"),
+    N_("Country must be a two-letter ISO 3166 code"),
+    N_("Currency is empty"),
+    N_("Currency must be a three-letter ISO 4217 code"),
 )
 
 

@@ -113,6 +113,11 @@ def test_validation_messages_in_dutch(dutch: None) -> None:
     assert message("a vessel needs an imo number or a name") == (
         "een schip heeft een IMO-nummer of een naam nodig"
     )
+    assert message("IBAN checksum does not match") == "het controlegetal van de IBAN klopt niet"
+    assert message("ZZ is not an ISO 3166 country code") == ("ZZ is geen landcode volgens ISO 3166")
+    assert message("IBAN country code ES is not a country that uses IBAN") == (
+        "de landcode ES van de IBAN is geen land dat IBAN gebruikt"
+    )
     assert message("an unknown message of a service") == "an unknown message of a service"
 
 
