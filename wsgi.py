@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from api.app import init_api
+from api.app import init_api, init_guard
 from api.cli import register_cli
 from api.limits import init_limits
 from api.observability import init_observability
@@ -38,6 +38,7 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
     init_api(app, silver.settings)
     init_web(app, silver.settings)
     init_limits(app, silver.settings)
+    init_guard(app)
     register_cli(app)
     return app
 

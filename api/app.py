@@ -7,7 +7,9 @@ from typing import Any
 from flask import Flask
 from flask_smorest import Api
 
+from api.bodies import SafeJSONProvider
 from api.errors import register_error_handlers
+from api.security import guard
 from silver.infra.config import Settings
 
 API_TITLE = "Silver"
@@ -37,10 +39,18 @@ def init_api(app: Flask, settings: Settings) -> None:
             },
         },
     )
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json = SafeJSONProvider(app)
+    app.json.sort_keys = False
     api = Api(app)
     _register_blueprints(api)
     register_error_handlers(app)
+
+
+def init_guard(app: Flask) -> None:
+    """Authentication (and the role) before any body of the API is read or validated. Called
+    after the rate limits are mounted (`api.limits`), so a throttled address is turned away
+    before anything else."""
+    app.before_request(guard)
 
 
 def _register_blueprints(api: Api) -> None:

@@ -23,6 +23,7 @@ from silver.domain.errors import (
     PreconditionFailed,
     PreconditionRequired,
     SilverError,
+    StorageUnavailable,
     TooManyAttempts,
     Unauthenticated,
     Unavailable,
@@ -46,6 +47,7 @@ STATUSES: tuple[tuple[type[SilverError], int, str], ...] = (
     (TooManyAttempts, 429, "Too many requests"),
     (ConfigError, 500, "Configuration error"),
     (CryptoError, 500, "Cryptographic failure"),
+    (StorageUnavailable, 503, "Storage unavailable"),
     (Unavailable, 503, "Service unavailable"),
 )
 
@@ -135,7 +137,10 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(exc, Forbidden | NotFound):
             record_refusal(status, exc.detail)
         response = problem(status, title, exc.detail)
-        if status >= 500:
+        if isinstance(exc, StorageUnavailable):
+            log.error("storage unavailable: %s", exc.__cause__ or exc.detail)
+            response.headers["Retry-After"] = "5"
+        elif status >= 500:
             log.error("server-side error: %s", exc.detail)
         return response
 
@@ -146,6 +151,11 @@ def register_error_handlers(app: Flask) -> None:
             errors = _webargs_errors(exc)
             detail = "The request has invalid fields: " + ", ".join(sorted(errors))
             return problem(422, "Validation failed", detail, errors=errors)
+        if status in (400, 415) and getattr(exc, "data", None):
+            # The body could not be read (not JSON, malformed, nested too deep): say why.
+            errors = _webargs_errors(exc)
+            detail = "; ".join(m for messages in errors.values() for m in messages)
+            return problem(status, exc.name, detail, errors=errors)
         detail = exc.description or exc.name
         if status == 413:
             detail = "The request body is larger than 1 MiB."
@@ -156,9 +166,14 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(neo4j.exceptions.ServiceUnavailable)
     @app.errorhandler(neo4j.exceptions.SessionExpired)
+    @app.errorhandler(neo4j.exceptions.TransientError)
     def _neo4j_down(exc: Exception) -> Response:
+        # The driver used outside a unit of work (the statistics' reads, which the driver
+        # retries itself); a unit of work raises StorageUnavailable instead.
         log.error("neo4j unavailable: %s", exc)
-        return problem(503, "Service Unavailable", "The graph database is not reachable.")
+        response = problem(503, "Storage unavailable", "The graph database is not reachable.")
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(redis.exceptions.ConnectionError)
     def _redis_down(exc: Exception) -> Response:

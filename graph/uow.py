@@ -3,6 +3,11 @@
 Once the transaction has committed, the audit events it appended are recorded with the audit
 witness (outside Neo4j) before any other after-commit hook runs, so a request never answers
 before its events are witnessed.
+
+A Neo4j that is down, restarting or asks for the transaction to be tried again (a deadlock, a
+lock timeout, a leader switch) raises the domain's `StorageUnavailable`, never the driver's
+error: `retryable` when nothing was committed (the services' facade then runs the whole unit
+of work again), not when the commit itself was cut off, whose outcome is unknown.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from collections.abc import Callable
 from types import TracebackType
 
 import neo4j
+import neo4j.exceptions
 
 from graph.repositories.audit import AuditRepository
 from graph.repositories.cases import CaseRepository
@@ -23,10 +29,21 @@ from graph.repositories.reference import Neo4jReferenceRepository
 from graph.repositories.tracing import TracingRepository
 from graph.repositories.users import UserRepository
 from silver.domain.audit import AuditChain
+from silver.domain.errors import StorageUnavailable
 from silver.domain.ports import AuditWitness
 from silver.domain.uow import AbstractUnitOfWork
 
 log = logging.getLogger(__name__)
+DOWN = "the graph database is not available right now; try again in a moment"
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether the driver says that trying again later may succeed."""
+    if isinstance(exc, neo4j.exceptions.ServiceUnavailable | neo4j.exceptions.SessionExpired):
+        return True
+    if isinstance(exc, neo4j.exceptions.Neo4jError | neo4j.exceptions.DriverError):
+        return bool(exc.is_retryable())
+    return False
 
 
 class Neo4jUnitOfWork(AbstractUnitOfWork):
@@ -48,7 +65,13 @@ class Neo4jUnitOfWork(AbstractUnitOfWork):
     def __enter__(self) -> Neo4jUnitOfWork:
         super().__enter__()
         self._session = self._driver.session(database=self._database)
-        self._tx = self._session.begin_transaction()
+        try:
+            self._tx = self._session.begin_transaction()
+        except Exception as exc:
+            self._close_session()
+            if is_transient(exc):
+                raise StorageUnavailable(DOWN, retryable=True) from exc
+            raise
         self.users = UserRepository(self._tx)
         self.audit = self._audit = AuditRepository(self._tx, self._chain)
         self.keyring = KeyringRepository(self._tx)
@@ -68,15 +91,38 @@ class Neo4jUnitOfWork(AbstractUnitOfWork):
     ) -> None:
         try:
             super().__exit__(exc_type, exc, tb)
+        except Exception as failed:
+            # Rolling back on a dead connection fails too: nothing was committed either way.
+            if not is_transient(failed):
+                raise
+            log.warning("rollback failed: %s", failed)
         finally:
-            if self._session is not None:
-                self._session.close()
-            self._session = None
-            self._tx = None
+            self._close_session()
+        if exc is not None and is_transient(exc):
+            # Raised inside the block (a query): nothing of this transaction was committed.
+            raise StorageUnavailable(DOWN, retryable=True) from exc
+
+    def _close_session(self) -> None:
+        session, self._session, self._tx = self._session, None, None
+        if session is not None:
+            try:
+                session.close()
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
 
     def _commit(self) -> None:
         assert self._tx is not None, "unit of work used outside its `with` block"
-        self._tx.commit()
+        try:
+            self._tx.commit()
+        except Exception as exc:
+            if isinstance(exc, neo4j.exceptions.TransientError) and exc.is_retryable():
+                # The server refused the commit (a deadlock): it rolled the transaction back.
+                raise StorageUnavailable(DOWN, retryable=True) from exc
+            if is_transient(exc):
+                # The connection broke during the commit: it may or may not have happened.
+                raise StorageUnavailable(DOWN, retryable=False) from exc
+            raise
         appended, self._audit.appended = self._audit.appended, []
         if appended and self._witness is not None:
             try:

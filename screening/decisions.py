@@ -113,14 +113,18 @@ def rule_on(
     actor: str,
     target_countries: tuple[str, ...] = (),
     first: FirstApproval | None = None,
+    before_own_edits: ScreeningResult | None = None,
 ) -> Ruling:
+    """The outcome of a screener's decision. `before_own_edits` is the screening without the
+    deciding screener's own latest edits of the country profiles (None when they made none):
+    a country that was high-risk or prohibited before their edits still calls for four eyes."""
     if request.decision in ("reject", "return"):
         return _refusal(request, first)
     if request.decision != "approve":
         raise ValidationFailed({"decision": [f"must be one of {', '.join(DECISIONS)}"]})
     if first is not None:
         return _second_approval(request, result, actor, target_countries, first)
-    return _approval(request, result, target_countries)
+    return _approval(request, result, target_countries, before_own_edits)
 
 
 def _refusal(request: DecisionRequest, first: FirstApproval | None) -> Ruling:
@@ -189,7 +193,10 @@ def _second_approval(
 
 
 def _approval(
-    request: DecisionRequest, result: ScreeningResult, target_countries: tuple[str, ...]
+    request: DecisionRequest,
+    result: ScreeningResult,
+    target_countries: tuple[str, ...],
+    before_own_edits: ScreeningResult | None = None,
 ) -> Ruling:
     _check_findings(request, result)
     if request.instrument not in INSTRUMENTS:
@@ -202,7 +209,7 @@ def _approval(
         else _diffusion_countries(request, result)
     )
     bases = _transfer_bases(request, result, reached)
-    four_eyes = _four_eyes_reasons(request, result, reached)
+    four_eyes = _four_eyes_reasons(request, result, reached, before_own_edits)
     recipients = (GENERAL_SECRETARIAT,) if request.instrument == "notice" else reached
     return Ruling(
         outcome="awaiting_second_approval" if four_eyes else "approved",
@@ -331,13 +338,28 @@ def _transfer_bases(
 
 
 def _four_eyes_reasons(
-    request: DecisionRequest, result: ScreeningResult, reached: tuple[str, ...]
+    request: DecisionRequest,
+    result: ScreeningResult,
+    reached: tuple[str, ...],
+    before_own_edits: ScreeningResult | None = None,
 ) -> tuple[str, ...]:
     reasons = [
         f"{code} is a high-risk country for this case ({_reasons(row, frozenset({'high'}))})"
         for code in reached
         if (row := result.country(code)) is not None and row.risk == "high"
     ]
+    if before_own_edits is not None:
+        # Four eyes cannot be bypassed by editing a profile: what was high-risk or prohibited
+        # before the approving screener's own edits still needs a second screener.
+        reasons.extend(
+            f"{code} was {was.risk} for this case before the approving screener's own edits "
+            "of its risk profile"
+            for code in reached
+            if (was := before_own_edits.country(code)) is not None
+            and was.risk in EXCLUDING_RISKS
+            and (now := result.country(code)) is not None
+            and now.risk != "high"
+        )
     acknowledged = [r for r in result.rules_with("warn") if r in request.acknowledged_rules]
     if acknowledged:
         reasons.append("acknowledged warnings: " + ", ".join(acknowledged))

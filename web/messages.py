@@ -84,6 +84,13 @@ TEMPLATES: tuple[str, ...] = (
     N_("{code} wallet address must be 20 to 256 letters and digits"),
     N_("{code} is not an ISO 3166 country code"),
     N_("{code} is not an ISO 4217 currency code"),
+    # Characters a text may not hold (silver/domain/text.py).
+    N_("contains a lone surrogate (U+{code}) at character {at}: not valid text"),
+    N_(
+        "contains a control character (U+{code}) at character {at} "
+        "(only tab and line breaks are allowed in free text)"
+    ),
+    N_("contains a control character (U+{code}) at character {at}"),
 )
 
 # Messages the services send as they are: marked here for the catalog.

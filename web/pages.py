@@ -147,6 +147,7 @@ def _http_error(exc: HTTPException) -> Any:
 
 @bp.errorhandler(neo4j.exceptions.ServiceUnavailable)
 @bp.errorhandler(neo4j.exceptions.SessionExpired)
+@bp.errorhandler(neo4j.exceptions.TransientError)
 @bp.errorhandler(redis.exceptions.ConnectionError)
 def _down(exc: Exception) -> Any:
     log.error("a dependency is unavailable: %s", exc)

@@ -124,6 +124,7 @@ TITLES_AND_FIELDS = (
     N_("Precondition required"),
     N_("Registration mark"),
     N_("Registration plate"),
+    N_("Storage unavailable"),
     N_("Too many login attempts. Try again later (see Retry-After)."),
     N_("Too many refused requests from this address. Try again later."),
     N_("Unauthorized"),

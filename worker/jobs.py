@@ -30,22 +30,28 @@ def send_notice(notice_id: str) -> str:
 
 def mark_overdue(reschedule: bool = True) -> int:
     """Housekeeping every 15 minutes: flag the recipients whose answer window has passed, and
-    enqueue again any dissemination whose job was lost (idle for 10 minutes)."""
+    enqueue again any dissemination whose job was lost (idle for 10 minutes, and no job of its
+    own waiting in rq: a retry waiting for its back-off is not sent early).
+
+    The next run is scheduled first, so a run that fails (Neo4j down, a deadlock) does not
+    end the housekeeping: it fails on its own, and the next one comes 15 minutes later."""
     silver = for_job()
+    if reschedule:
+        queue.schedule_overdue(silver.redis, silver.settings, OVERDUE_EVERY)
     disseminations = silver.services.disseminations
     count = disseminations.mark_overdue()
     lost = disseminations.queued(idle_for=LOST_AFTER)
     if lost:
-        log.warning("re-enqueueing %d disseminations without a recent attempt", len(lost))
-        queue.enqueue_notices(silver.redis, silver.settings, lost)
-    if reschedule:
-        queue.schedule_overdue(silver.redis, silver.settings, OVERDUE_EVERY)
+        enqueued = queue.enqueue_notices(silver.redis, silver.settings, lost)
+        if enqueued:
+            log.warning("re-enqueued %d disseminations without a recent attempt", enqueued)
     return count
 
 
 def resume(silver: Silver) -> int:
     """At worker start: enqueue again every Notice still queued (e.g. its worker was killed
-    mid-send). Delivery is idempotent, so a Notice that also has a live job is harmless."""
+    mid-send), but those whose job waits in rq (queued, or scheduled for its back-off).
+    Delivery is idempotent, so a Notice whose job also runs elsewhere is harmless. Returns how
+    many were enqueued."""
     ids = silver.services.disseminations.queued()
-    queue.enqueue_notices(silver.redis, silver.settings, ids)
-    return len(ids)
+    return queue.enqueue_notices(silver.redis, silver.settings, ids)

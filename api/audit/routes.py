@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
+from api.bodies import Blueprint
 from api.extensions import services
 from api.schemas import BaseSchema
 from api.security import BEARER, current_user, requires

@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from api.auth.schemas import MeSchema, PasswordChangeSchema, TokenRequestSchema, TokenSchema
+from api.bodies import Blueprint
 from api.extensions import services
 from api.limits import client_address
-from api.security import BEARER, bearer_token, current_user, requires
+from api.security import BEARER, bearer_token, current_user, public, requires
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Identity and tokens")
 
@@ -22,6 +21,7 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Identi
     description="Too many failed logins from this address or for this username (the same "
     "answer whether the username exists or not); see Retry-After",
 )
+@public
 def issue_token(body: dict[str, str]) -> dict[str, Any]:
     issued = services().users.issue_token(body["username"], body["password"], client_address())
     return {
@@ -37,6 +37,7 @@ def issue_token(body: dict[str, str]) -> dict[str, Any]:
 @blp.alt_response(401, description="Unknown username or wrong current password")
 @blp.alt_response(422, description="The new password is too short or the current one")
 @blp.alt_response(429, description="Locked after repeated failures; see Retry-After")
+@public
 def change_password(body: dict[str, str]) -> dict[str, Any]:
     """Change your password (and the one-time password an admin gave you after a reset, which
     must be changed before the token endpoint gives a token). The current password is checked

@@ -5,8 +5,8 @@ from typing import Any
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from api.bodies import Blueprint
 from api.cases.schemas import (
     CaseBodySchema,
     CaseGraphSchema,

@@ -14,7 +14,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, types, validate
 
-from api.schemas import BaseSchema
+from api.schemas import BaseSchema, FreeText
 from silver.domain import case_body
 from silver.domain import identifiers as ids
 from silver.domain.case_body import KEY_RE, MAX_TEXT
@@ -65,8 +65,9 @@ def Country(**kwargs: Any) -> Normalised:
     return Normalised(ids.normalise_country, **kwargs)
 
 
-def _text(max_length: int = MAX_TEXT, **kwargs: Any) -> fields.String:
-    return fields.String(validate=validate.Length(max=max_length), **kwargs)
+def _text(max_length: int = MAX_TEXT, *, free: bool = False, **kwargs: Any) -> fields.String:
+    kind = FreeText if free else fields.String
+    return kind(validate=validate.Length(max=max_length), **kwargs)
 
 
 def _key(**kwargs: Any) -> fields.String:
@@ -118,8 +119,8 @@ class SubjectSchema(BaseSchema):
     key = _key(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(SUBJECT_KINDS))
     role = fields.String(required=True, validate=validate.OneOf(SUBJECT_ROLES))
-    justification = _text(2000, allow_none=True)
-    remarks = _text(allow_none=True)
+    justification = _text(2000, free=True, allow_none=True)
+    remarks = _text(free=True, allow_none=True)
     # person
     full_name = _text(300, allow_none=True)
     aliases = fields.List(_text(300), validate=validate.Length(max=50))
@@ -142,11 +143,11 @@ class AssetSchema(BaseSchema):
     type = fields.String(required=True, validate=validate.OneOf(ASSET_TYPES))
     country = fields.String(allow_none=True)
     estimated_value = fields.Nested(MoneySchema, allow_none=True)
-    description = _text(2000, allow_none=True)
+    description = _text(2000, free=True, allow_none=True)
     iban = fields.String(allow_none=True)
     account_number = fields.String(allow_none=True)
     bic = fields.String(allow_none=True)
-    address = _text(500, allow_none=True)
+    address = _text(500, free=True, allow_none=True)
     cadastral_reference = fields.String(allow_none=True)
     vin = fields.String(allow_none=True)
     registration_plate = fields.String(allow_none=True)
@@ -208,7 +209,7 @@ class CaseBodySchema(BaseSchema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     national_reference = _text(100, allow_none=True)
     crime_types = fields.List(fields.String(validate=validate.OneOf(CRIME_TYPES)))
-    offence_summary = _text(allow_none=True)
+    offence_summary = _text(free=True, allow_none=True)
     max_penalty_years = fields.Float(
         allow_none=True, allow_nan=False, validate=validate.Range(min=0, max=100)
     )
@@ -217,7 +218,7 @@ class CaseBodySchema(BaseSchema):
     requested_instrument = fields.String(allow_none=True, validate=validate.OneOf(INSTRUMENTS))
     target_countries = fields.List(fields.String())
     contains_special_categories = fields.Boolean()
-    special_categories_justification = _text(2000, allow_none=True)
+    special_categories_justification = _text(2000, free=True, allow_none=True)
     subjects = fields.List(fields.Nested(SubjectSchema), validate=validate.Length(max=500))
     assets = fields.List(fields.Nested(AssetSchema), validate=validate.Length(max=2000))
     holdings = fields.List(fields.Nested(HoldingSchema), validate=validate.Length(max=5000))
@@ -231,7 +232,7 @@ class CaseBodySchema(BaseSchema):
         partial: bool | types.StrSequenceOrSet | None = None,
         unknown: types.UnknownOption | None = None,
     ) -> dict[str, Any]:
-        return _loaded_by(case_body.validate_case_body, data)
+        return _loaded_by(case_body.validate_case_body, self._refuse_unsafe_text(data))
 
 
 class CasePatchSchema(CaseBodySchema):
@@ -245,7 +246,14 @@ class CasePatchSchema(CaseBodySchema):
         partial: bool | types.StrSequenceOrSet | None = None,
         unknown: types.UnknownOption | None = None,
     ) -> dict[str, Any]:
-        return _loaded_by(case_body.validate_case_patch, data)
+        return _loaded_by(case_body.validate_case_patch, self._refuse_unsafe_text(data))
+
+
+class CaseFieldsSchema(CaseBodySchema):
+    """The fields of a case besides its subjects, assets, holdings and relations."""
+
+    class Meta:
+        exclude = ("subjects", "assets", "holdings", "relations")
 
 
 class CaseImportSchema(BaseSchema):
@@ -253,7 +261,8 @@ class CaseImportSchema(BaseSchema):
     mapping and the case validation check the content (errors `entities.<index>.<property>`
     and `case.<field>`); this describes the shape."""
 
-    case = fields.Dict(
+    case = fields.Nested(
+        CaseFieldsSchema,
         required=True,
         metadata={"description": "Every field of POST /api/v1/cases but the four below."},
     )
@@ -276,7 +285,7 @@ class CaseImportSchema(BaseSchema):
     ) -> dict[str, Any]:
         if not isinstance(data, Mapping):
             raise ValidationError({"_schema": ["must be an object with `case` and `entities`"]})
-        return dict(data)
+        return dict(self._refuse_unsafe_text(data))
 
 
 class StatusChangeSchema(BaseSchema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from api.schemas import BaseSchema
+from api.schemas import BaseSchema, FreeText
 from silver.domain.countries import (
     CAPITAL_OFFENCES,
     DEATH_PENALTY_STATUSES,
@@ -35,17 +35,17 @@ class ProfileFieldsSchema(BaseSchema):
     freedom_house_status = fields.String(
         allow_none=True, validate=validate.OneOf(FREEDOM_HOUSE_STATUSES)
     )
-    freedom_house_detail = fields.String(validate=_TEXT)
+    freedom_house_detail = FreeText(validate=_TEXT)
     fatf_status = fields.String(allow_none=True, validate=validate.OneOf(FATF_STATUSES))
-    fatf_detail = fields.String(validate=_TEXT)
-    human_rights_concerns = fields.String(validate=_TEXT)
+    fatf_detail = FreeText(validate=_TEXT)
+    human_rights_concerns = FreeText(validate=_TEXT)
     human_rights_concern_cleared = fields.Boolean(
         metadata={
             "description": "A screener's judgement that a 'Not Free' status is no "
             "human-rights concern for this pilot."
         }
     )
-    notes = fields.String(validate=_TEXT)
+    notes = FreeText(validate=_TEXT)
     sources = fields.List(fields.String(validate=validate.Length(min=1, max=1000)))
 
 

@@ -4,8 +4,8 @@ from typing import Any
 
 from flask import Response, json
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from api.bodies import Blueprint
 from api.dissemination.schemas import (
     AnswersDueSchema,
     DisseminationSchema,
@@ -17,7 +17,7 @@ from api.dissemination.schemas import (
     SigningKeySchema,
 )
 from api.extensions import services
-from api.security import BEARER, current_user, requires
+from api.security import BEARER, current_user, public, requires
 from silver.domain.users import Role
 from silver.infra.jose import JWK_SET_MEDIA_TYPE
 
@@ -111,6 +111,7 @@ _JWKS_EXAMPLE = {
         }
     },
 )
+@public
 def signing_keys_jwks() -> Any:
     """Every public key that verifies a message Silver sent, as a JWK set (RFC 7517): the
     current key first, then the keys it replaced. No token needed: recipients verify a

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from api.cases.schemas import AssetField, Country, MoneySchema
-from api.schemas import BaseSchema
+from api.schemas import BaseSchema, FreeText
 from silver.services.dissemination import NOTICE_STATUSES
 from silver.services.outcomes import RESULTS
 
@@ -103,7 +103,7 @@ class OutcomeBodySchema(BaseSchema):
     new_asset = AssetField(allow_none=True, load_default=None)
     value = fields.Nested(MoneySchema, allow_none=True, load_default=None)
     reported_on = fields.Date(required=True)
-    notes = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=5000))
+    notes = FreeText(allow_none=True, load_default=None, validate=validate.Length(max=5000))
 
 
 class OutcomeSchema(BaseSchema):

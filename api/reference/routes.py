@@ -3,8 +3,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask_smorest import Blueprint
-
+from api.bodies import Blueprint
 from api.extensions import services
 from api.reference.schemas import DatasetListSchema
 from api.security import BEARER, requires

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
+from api.bodies import Blueprint
 from api.cases.routes import if_match
 from api.extensions import services
 from api.screening.schemas import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from api.cases.schemas import Country
-from api.schemas import BaseSchema
+from api.schemas import BaseSchema, FreeText
 from screening.decisions import DECISIONS, INSTRUMENTS, REASON_CODES
 from screening.model import TransferBasis
 
@@ -35,7 +35,7 @@ class DecisionBodySchema(BaseSchema):
         load_default=list,
         metadata={"description": "Required for reject and return."},
     )
-    justification = fields.String(load_default="", validate=validate.Length(max=10_000))
+    justification = FreeText(load_default="", validate=validate.Length(max=10_000))
     acknowledged_rules = fields.List(
         fields.String(validate=validate.Length(max=64)),
         load_default=list,

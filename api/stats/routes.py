@@ -8,9 +8,9 @@ from datetime import date
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
+from api.bodies import Blueprint
 from api.extensions import services
 from api.security import BEARER, requires
 from api.stats import documents

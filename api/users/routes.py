@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from api.bodies import Blueprint
 from api.cases.routes import if_match
 from api.extensions import services
 from api.security import BEARER, current_user, requires

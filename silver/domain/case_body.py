@@ -40,6 +40,7 @@ from silver.domain.cases import (
     SUBJECT_ROLES,
 )
 from silver.domain.errors import ValidationFailed
+from silver.domain.text import unsafe_text
 
 __all__ = [
     "KEY_RE",
@@ -115,15 +116,22 @@ def _public(exc: Invalid) -> ValidationFailed:
 Convert = Callable[[object], Any]
 
 
-def string(value: object) -> str:
+def string(value: object, *, free_text: bool = False) -> str:
+    """A JSON string without control characters or lone surrogates (silver.domain.text);
+    free text may hold tab and line breaks."""
     if not isinstance(value, str):
         raise Invalid(NOT_A_STRING)
+    problem = unsafe_text(value, free_text=free_text)
+    if problem is not None:
+        raise Invalid(problem)
     return value
 
 
-def text(max_length: int = MAX_TEXT, min_length: int = 0) -> Convert:
+def text(max_length: int = MAX_TEXT, min_length: int = 0, *, free: bool = False) -> Convert:
+    """A string of at most `max_length` characters; `free` text may span lines."""
+
     def convert(value: object) -> str:
-        s = string(value)
+        s = string(value, free_text=free)
         if min_length and not min_length <= len(s) <= max_length:
             raise Invalid(f"Length must be between {min_length} and {max_length}.")
         if len(s) > max_length:
@@ -379,8 +387,8 @@ SUBJECT = Shape(
         "key": _required(key),
         "kind": _required(one_of(SUBJECT_KINDS)),
         "role": _required(one_of(SUBJECT_ROLES)),
-        "justification": _optional(text(2000)),
-        "remarks": _optional(text()),
+        "justification": _optional(text(2000, free=True)),
+        "remarks": _optional(text(free=True)),
         # a person
         "full_name": _optional(text(300)),
         "aliases": Field(list_of(text(300), max_length=50)),
@@ -490,13 +498,13 @@ ASSET = Shape(
         "type": _required(one_of(ASSET_TYPES)),
         "country": _optional(country),
         "estimated_value": _optional(MONEY),
-        "description": _optional(text(2000)),
+        "description": _optional(text(2000, free=True)),
         "iban": _optional(identifier(ids.normalise_iban)),
         "account_number": _optional(
             identifier(lambda v: ids.normalise_generic(v, label="Account number"))
         ),
         "bic": _optional(identifier(ids.normalise_bic)),
-        "address": _optional(text(500)),
+        "address": _optional(text(500, free=True)),
         "cadastral_reference": _optional(identifier(ids.normalise_generic)),
         "vin": _optional(identifier(ids.normalise_vin)),
         "registration_plate": _optional(identifier(ids.normalise_generic)),
@@ -619,14 +627,14 @@ BODY_FIELDS: dict[str, Field] = {
     "title": _required(text(300, min_length=1)),
     "national_reference": _optional(text(100)),
     "crime_types": Field(list_of(one_of(CRIME_TYPES), unique="crime_types")),
-    "offence_summary": _optional(text()),
+    "offence_summary": _optional(text(free=True)),
     "max_penalty_years": _optional(number(0, 100)),
     "legal_basis": _optional(LEGAL_BASIS),
     "urgency": Field(one_of(("normal", "urgent"))),
     "requested_instrument": _optional(one_of(INSTRUMENTS)),
     "target_countries": Field(target_countries),
     "contains_special_categories": Field(boolean),
-    "special_categories_justification": _optional(text(2000)),
+    "special_categories_justification": _optional(text(2000, free=True)),
     "subjects": Field(list_of(SUBJECT, max_length=500)),
     "assets": Field(list_of(ASSET, max_length=2000)),
     "holdings": Field(list_of(HOLDING, max_length=5000)),

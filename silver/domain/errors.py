@@ -76,3 +76,14 @@ class DecryptionFailed(CryptoError):
 
 class Unavailable(SilverError):
     """A dependency is not ready (e.g. the graph was never initialised)."""
+
+
+class StorageUnavailable(Unavailable):
+    """The graph database did not answer, or asked for the transaction to be tried again (a
+    deadlock, a leader switch, a restart). `retryable` is true when nothing of the unit of
+    work was committed, so the whole of it may run again; false when the commit itself was cut
+    off (it may or may not have happened)."""
+
+    def __init__(self, detail: str, *, retryable: bool) -> None:
+        super().__init__(detail)
+        self.retryable = retryable

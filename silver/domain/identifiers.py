@@ -236,6 +236,8 @@ _VIN_VALUES = dict(zip("0123456789", range(10), strict=True)) | dict(
     )
 )
 _VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+# The first characters (world manufacturer regions) whose VINs must carry the check digit.
+VIN_CHECK_DIGIT_REGIONS = frozenset("12345L")
 
 
 def vin_check_digit(vin: str) -> str:
@@ -248,10 +250,11 @@ def normalise_vin(v: str, *, require_check_digit: bool = True) -> str:
     """Normalise a Vehicle Identification Number (ISO 3779) to 17 upper-case characters.
 
     A VIN has 17 letters and digits and never contains I, O or Q.  The 9th character is a
-    check digit in North America (49 CFR 565) and China, but ISO 3779 does not require one and
-    many European manufacturers put another letter or digit there, so a genuine European VIN
-    can fail this check.  Silver's API contract asks for VIN check-digit validation, so it is on by
-    default; callers that must accept such vehicles pass ``require_check_digit=False``.
+    check digit only where it is mandatory: North America (49 CFR 565, a first character 1-5)
+    and China (GB 16735, first character L).  ISO 3779 does not require one, and European
+    manufacturers put another letter or digit there (`WVWZZZ1KZAW000001`), so elsewhere it is
+    not checked (CONTRACT.md, "Cases").  Data that is normalised only to be matched (reference
+    data) passes ``require_check_digit=False``: the canonical form is the same.
     """
     number = _compact(v, "VIN")
     if not _ALNUM.fullmatch(number):
@@ -262,7 +265,8 @@ def normalise_vin(v: str, *, require_check_digit: bool = True) -> str:
         )
     if len(number) != 17:
         raise InvalidIdentifier(f"VIN must be 17 characters, not {len(number)}")
-    if require_check_digit and vin_check_digit(number) != number[8]:
+    mandatory = require_check_digit and number[0] in VIN_CHECK_DIGIT_REGIONS
+    if mandatory and vin_check_digit(number) != number[8]:
         raise InvalidIdentifier("VIN check digit (the 9th character) does not match")
     return number
 

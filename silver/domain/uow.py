@@ -5,11 +5,18 @@ through what `silver.domain.ports` declares."""
 from __future__ import annotations
 
 import abc
+import contextvars
 from collections.abc import Callable
 from types import TracebackType
 
 from silver.domain import ports
 from silver.domain.reference import ReferenceRepository
+
+# How many units of work committed during the current service call (set by the services'
+# facade, which runs a call again after a transient storage error only while this is 0).
+commits: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+    "silver_uow_commits", default=None
+)
 
 
 class AbstractUnitOfWork(abc.ABC):
@@ -46,6 +53,9 @@ class AbstractUnitOfWork(abc.ABC):
 
     def commit(self) -> None:
         self._commit()
+        counted = commits.get()
+        if counted is not None:
+            counted[0] += 1
         hooks, self._after_commit = self._after_commit, []
         for hook in hooks:
             hook()

@@ -18,6 +18,7 @@ from datetime import timedelta
 
 import redis
 from rq import Queue, Retry
+from rq.job import Job
 from rq.registry import (
     DeferredJobRegistry,
     FailedJobRegistry,
@@ -45,11 +46,27 @@ def notice_job_id(notice_id: str) -> str:
     return f"silver-notice-{notice_id}"
 
 
-def enqueue_notices(connection: redis.Redis, settings: Settings, notice_ids: list[str]) -> None:
-    """One job per recipient, with a deterministic id and retries with back-off."""
+# A job in one of these states will run without help: enqueueing it again (with its
+# deterministic id) would replace it and run it now, cutting a retry's back-off short.
+WAITING = frozenset({b"queued", b"scheduled", b"deferred"})
+
+
+def job_waiting(connection: redis.Redis, job_id: str) -> bool:
+    """Whether the job exists and waits to run (queued, or scheduled for its back-off)."""
+    status = connection.hget(Job.key_for(job_id), "status")
+    return status in WAITING
+
+
+def enqueue_notices(connection: redis.Redis, settings: Settings, notice_ids: list[str]) -> int:
+    """One job per recipient, with a deterministic id and retries with back-off; a Notice
+    whose job already waits is left to it. Returns how many jobs were enqueued."""
     queue = queue_for(connection, settings)
     intervals = list(settings.retry_intervals)
+    enqueued = 0
     for notice_id in notice_ids:
+        if job_waiting(connection, notice_job_id(notice_id)):
+            continue
+        enqueued += 1
         queue.enqueue(
             SEND_NOTICE,
             notice_id,
@@ -60,6 +77,7 @@ def enqueue_notices(connection: redis.Redis, settings: Settings, notice_ids: lis
             failure_ttl=30 * 24 * 3600,
             description=f"disseminate notice {notice_id}",
         )
+    return enqueued
 
 
 def enqueue_after_commit(

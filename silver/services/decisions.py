@@ -26,7 +26,7 @@ from silver.domain.versions import check_version
 from silver.infra.keys import KeyMaterial
 from silver.services import dissemination
 from silver.services.case_store import history_json, load, open_case, seal_text, unseal_text, utcnow
-from silver.services.screening import screen
+from silver.services.screening import screen, screen_before_own_edits
 
 D = TypeVar("D", bound=Mapping[str, object])
 DECIDABLE = frozenset({Status.SUBMITTED, Status.AWAITING_SECOND_APPROVAL})
@@ -88,12 +88,18 @@ def decide(
         decisions = uow.cases.decisions(case_id)
         first = _first_approval(case.status, decisions)
         result = screen(uow, case, quota_limit, threshold_years, now)
+        before_own_edits = (
+            screen_before_own_edits(uow, case, user.username, quota_limit, threshold_years, now)
+            if request.decision == "approve" and first is None
+            else None
+        )
         ruling = rule_on(
             request,
             result,
             actor=user.username,
             target_countries=tuple(case.body.get("target_countries") or ()),
             first=first,
+            before_own_edits=before_own_edits,
         )
         if ruling.approves and uow.cases.take_quota_slot(quota_limit) is None:
             raise Conflict(

@@ -26,7 +26,7 @@ from screening.decisions import Ruling
 from silver.domain import access
 from silver.domain.audit import AuditEvent
 from silver.domain.cases import GENERAL_SECRETARIAT, REQUESTER, Status
-from silver.domain.errors import Conflict, Forbidden, NotFound
+from silver.domain.errors import Conflict, Forbidden, NotFound, StorageUnavailable
 from silver.domain.ports import NoticeDraft, NoticeRow
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import Role, User
@@ -100,12 +100,15 @@ class Delivery:
 
 def deliver(notice_id: str, uow_factory: UowFactory, delivery: Delivery) -> str:
     """One delivery attempt. Returns `sent`, `failed` or `skipped` (nothing to do); raises
-    TransientError when the attempt should be retried later."""
-    prepared = _prepare(notice_id, uow_factory(), delivery)
-    if prepared is None:
-        return "skipped"
-    notice, data, signature, key_id, jws = prepared
+    TransientError (or StorageUnavailable) when the attempt should be retried later, and
+    re-raises any other error of building or sending the message until its attempts are used
+    up (then the Notice is `failed` with the reason: such a Notice never loops)."""
+    prepared = None
     try:
+        prepared = _prepare(notice_id, uow_factory(), delivery)
+        if prepared is None:
+            return "skipped"
+        notice, data, signature, key_id, jws = prepared
         receipt = delivery.transport.send(notice["message_id"], data, signature, key_id, jws)
     except PermanentError as err:
         _fail(notice_id, uow_factory(), err.reason, permanent=True)
@@ -122,8 +125,38 @@ def deliver(notice_id: str, uow_factory: UowFactory, delivery: Delivery) -> str:
             return "failed"
         _note_error(notice_id, uow_factory(), str(err))
         raise
+    except StorageUnavailable:
+        raise  # the database's outage: nothing was counted, the job is retried
+    except Exception as err:
+        if _broken_attempt(notice_id, uow_factory, delivery, err, counted=prepared is not None):
+            return "failed"
+        raise
     _mark_sent(notice_id, uow_factory(), delivery, receipt)
     return "sent"
+
+
+def _broken_attempt(
+    notice_id: str, uow_factory: UowFactory, delivery: Delivery, err: Exception, *, counted: bool
+) -> bool:
+    """Count an attempt that failed neither at the gateway nor at the database (the message
+    cannot be built, signed or handed over: data an older version let in that cannot be
+    encoded, a key that does not open). True when the attempts are used up and the Notice has
+    failed with the reason; the caller re-raises otherwise (rq retries with back-off).
+    `counted`: the attempt was counted already (it failed after its message was stored)."""
+    reason = f"the message could not be built or sent: {type(err).__name__}: {err}"[:500]
+    with uow_factory() as uow:
+        notice = uow.disseminations.get(notice_id, for_update=True)
+        if notice is None or notice["status"] != "queued":
+            return True
+        attempts = int(notice["attempts"]) + (0 if counted else 1)
+        uow.disseminations.update(
+            notice_id, {"attempts": attempts, "last_attempt_at": utcnow(), "last_error": reason}
+        )
+        uow.commit()
+    if attempts - int(notice.get("retry_base") or 0) < delivery.max_attempts:
+        return False
+    _fail(notice_id, uow_factory(), f"gave up after {attempts} attempts; {reason}", permanent=False)
+    return True
 
 
 def _prepare(

@@ -1,5 +1,8 @@
 """The services as the entrypoints see them: one object per area, its dependencies bound.
 
+Every public method is one service call, run again when the graph database had a passing
+fault and nothing was committed (silver/services/retries.py).
+
 The service modules are plain functions of plain values, the acting user and a unit of work
 (plus keys and settings where they need them), which keeps them easy to test. An entrypoint
 should not have to know which of them needs the quota, the penalty threshold, the key material
@@ -50,6 +53,7 @@ from silver.services import (
 )
 from silver.services.case_store import utcnow
 from silver.services.progress import Track, untracked
+from silver.services.retries import retrying_methods
 
 UowFactory = Callable[[], AbstractUnitOfWork]
 Enqueue = Callable[[list[str]], None]
@@ -70,6 +74,7 @@ class Context:
     login_throttle: LoginThrottle | None = None
 
 
+@retrying_methods
 class Cases:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -174,6 +179,7 @@ class Cases:
         )
 
 
+@retrying_methods
 class Decisions:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -201,6 +207,7 @@ class Decisions:
         return decisions.queue(user, page, page_size, self._ctx.uow())
 
 
+@retrying_methods
 class Disseminations:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -238,6 +245,7 @@ class Disseminations:
         return dissemination.queued_notices(self._ctx.uow(), idle_for)
 
 
+@retrying_methods
 class Outcomes:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -249,6 +257,7 @@ class Outcomes:
         return outcomes.outcomes_of(case_id, user, self._ctx.uow(), self._ctx.keys())
 
 
+@retrying_methods
 class Countries:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -272,6 +281,7 @@ class Countries:
         return countries.seed_countries(self._ctx.uow())
 
 
+@retrying_methods
 class Users:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -341,6 +351,7 @@ class Users:
         auth.revoke(token, actor, self._ctx.uow())
 
 
+@retrying_methods
 class Audit:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -381,6 +392,7 @@ class Audit:
             )
 
 
+@retrying_methods
 class Retention:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -406,6 +418,7 @@ class Retention:
         return outbox.prune(self.outbox_files(), self._ctx.uow, older_than, now)
 
 
+@retrying_methods
 class Stats:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -424,6 +437,7 @@ class Stats:
         )
 
 
+@retrying_methods
 class Keys:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -439,6 +453,7 @@ class Keys:
         return ring.current_id, keys.rewrap_all(self._ctx.uow(), ring, track)
 
 
+@retrying_methods
 class SigningKeys:
     """The keys that sign outgoing messages: the current one, the retired ones that still
     verify, their JWK set, and rotation. Read afresh on each call (a few small files or the
@@ -463,6 +478,7 @@ class SigningKeys:
         return new.key_id, retired.key_id
 
 
+@retrying_methods
 class Reference:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx

@@ -128,10 +128,11 @@ def add_reference_asset(
     keys: KeyMaterial,
 ) -> Case:
     """Copy a traced reference asset into a draft or returned case as a new asset (validated
-    like any other), and add the country it is in to the target countries."""
-    asset, country = reference_asset(dataset, entity_id, uow_factory())
+    like any other), and add the country it is in to the target countries. The case is
+    looked at first: a caller who may not see it learns nothing else (404)."""
     with uow_factory() as uow:
         _, case = intake.read_visible(uow, case_id, user, keys)
+    asset, country = reference_asset(dataset, entity_id, uow_factory())
     taken = {item["key"] for part in ("subjects", "assets") for item in case.body.get(part) or []}
     asset["key"] = _free_key(f"ref-{entity_id}", taken)
     patch: dict[str, Any] = {"assets": [*(case.body.get("assets") or []), asset]}

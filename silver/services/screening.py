@@ -17,6 +17,7 @@ from typing import Any
 from screening import QuotaState, ScreeningConfig, ScreeningResult, screen_case
 from silver.domain import access
 from silver.domain.cases import Case
+from silver.domain.countries import profile_from_dict
 from silver.domain.ports import CaseRow
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import Role, User
@@ -37,6 +38,40 @@ def screen(
     return screen_case(
         case.body,
         profiles=profiles,
+        participants=participants,
+        quota=QuotaState(limit=quota_limit, used=uow.cases.quota_used()),
+        today=now.date(),
+        now=now,
+        config=ScreeningConfig(penalty_threshold_years=threshold_years),
+    )
+
+
+def screen_before_own_edits(
+    uow: AbstractUnitOfWork,
+    case: Case,
+    actor: str,
+    quota_limit: int,
+    threshold_years: float,
+    now: datetime,
+) -> ScreeningResult | None:
+    """The screening as it would be without `actor`'s latest edits of the country profiles it
+    uses: each profile `actor` reviewed last is taken at the version before their run of
+    edits. None when `actor` reviewed none of them (nothing to compare). A screener who
+    lowered a country's risk cannot then approve to it alone (the four-eyes rule compares)."""
+    profiles, participants = load_profiles(uow, list(case.body.get("target_countries") or []))
+    mine = [code for code, profile in profiles.items() if profile.reviewed_by == actor]
+    if not mine:
+        return None
+    before = dict(profiles)
+    for code in mine:
+        earlier = [h for h in uow.countries.history(code) if h["by"] != actor]
+        if earlier:  # newest first: the latest version someone else made
+            data = json.loads(earlier[0]["profile"])
+            data.setdefault("participant", profiles[code].participant)
+            before[code] = profile_from_dict(data)
+    return screen_case(
+        case.body,
+        profiles=before,
         participants=participants,
         quota=QuotaState(limit=quota_limit, used=uow.cases.quota_used()),
         today=now.date(),

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 
 from screening import QuotaState, ScreeningResult
+from silver.domain.text import unsafe_text
 from tests.unit.test_screening_fixtures import organisation, person, run, seed_profiles, valid_case
 from web.i18n import country_label, country_name, day, init_i18n, money, when
 from web.messages import message
@@ -119,6 +120,17 @@ def test_validation_messages_in_dutch(dutch: None) -> None:
         "de landcode ES van de IBAN is geen land dat IBAN gebruikt"
     )
     assert message("an unknown message of a service") == "an unknown message of a service"
+
+
+def test_refused_characters_in_dutch(dutch: None) -> None:
+    assert message(unsafe_text("ab\x00c")) == ("bevat een stuurteken (U+0000) op positie 3")
+    assert message(unsafe_text("ab\x07c", free_text=True)) == (
+        "bevat een stuurteken (U+0007) op positie 3 (in vrije tekst zijn alleen tabs en regeleinden"
+        " toegestaan)"
+    )
+    assert message(unsafe_text("a\ud800")) == (
+        "bevat een losse surrogaat (U+D800) op positie 2: geen geldige tekst"
+    )
 
 
 def test_countries_dates_and_amounts_follow_the_language(app: Flask) -> None:

@@ -294,13 +294,26 @@ def test_vin_invalid(value: str, message: str) -> None:
     assert error_of(normalise_vin, value) == message
 
 
-def test_vin_european_without_check_digit() -> None:
-    value = "WVWZZZ1JZXW000001"
-    assert error_of(normalise_vin, value) == "VIN check digit (the 9th character) does not match"
-    assert normalise_vin(value.lower(), require_check_digit=False) == value
-    assert error_of(normalise_vin, "WVWZZZ1JZXW00000", require_check_digit=False) == (
-        "VIN must be 17 characters, not 16"
-    )
+@pytest.mark.parametrize(
+    "value", ["WVWZZZ1KZAW000001", "WVWZZZ1JZXW000001", "VF1RFB00X12345678", "JH4KA7561PC008260"]
+)
+def test_vin_without_check_digit_outside_north_america_and_china(value: str) -> None:
+    # Europe and Japan: ISO 3779 has no check digit, so the 9th character is anything.
+    assert normalise_vin(value.lower()) == value
+    assert normalise("vin", value) == value
+
+
+@pytest.mark.parametrize("first", ["1", "2", "3", "4", "5", "L"])
+def test_vin_check_digit_enforced_where_mandatory(first: str) -> None:
+    body = first + "M8GDM9A"
+    valid = body + vin_check_digit(body + "0KP042788") + "KP042788"
+    assert normalise_vin(valid) == valid
+    wrong = body + ("0" if valid[8] != "0" else "1") + "KP042788"
+    assert error_of(normalise_vin, wrong) == "VIN check digit (the 9th character) does not match"
+
+
+def test_vin_european_length_still_checked() -> None:
+    assert error_of(normalise_vin, "WVWZZZ1JZXW00000") == "VIN must be 17 characters, not 16"
 
 
 @PROPERTY
