@@ -58,7 +58,7 @@ pdf-libs: ## Install Pango and a font from Debian packages when missing (WeasyPr
 	if [ -n "$$missing" ] || ! fc-list 2>/dev/null | grep -q .; then \
 	  echo "installing Pango, HarfBuzz and DejaVu fonts (Debian packages) for the PDF report"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
 	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core >/dev/null; \
 	fi
 
@@ -81,7 +81,7 @@ icu-install: ## Install what PyICU (of followthemoney) builds with, from Debian 
 	if [ -n "$$missing" ]; then \
 	  echo "installing$$missing (Debian packages) to build PyICU"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq $$missing >/dev/null; \
 	fi
 
 .PHONY: redis-install
@@ -89,7 +89,7 @@ redis-install: ## Install redis-server from Debian packages when it is missing (
 	@if [ -z "$$REDIS_URL" ] && ! command -v redis-server >/dev/null; then \
 	  echo "installing redis-server (Debian package)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; \
+	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq redis-server >/dev/null; \
 	fi
 
 .PHONY: chromium-install
@@ -97,7 +97,7 @@ chromium-install: ## Install Debian's chromium for the browser tests when it is 
 	@if [ -z "$$SILVER_CHROMIUM" ] && [ ! -x /usr/bin/chromium ]; then \
 	  echo "installing chromium (Debian package) for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium >/dev/null; \
 	fi
 
 .PHONY: setup

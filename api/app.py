@@ -60,6 +60,7 @@ def _register_blueprints(api: Api) -> None:
     from api.countries.routes import blp as countries_blp
     from api.dissemination.routes import blp as dissemination_blp
     from api.health import blp as health_blp
+    from api.privacy.routes import blp as privacy_blp
     from api.reference.routes import blp as reference_blp
     from api.screening.routes import blp as screening_blp
     from api.stats.routes import blp as stats_blp
@@ -76,6 +77,7 @@ def _register_blueprints(api: Api) -> None:
         audit_blp,
         reference_blp,
         users_blp,
+        privacy_blp,
     ]
     for blp in blueprints:
         api.register_blueprint(blp)

@@ -1,8 +1,10 @@
 """The Neo4j unit of work: one explicit transaction, repositories bound to it.
 
-Once the transaction has committed, the audit events it appended are recorded with the audit
-witness (outside Neo4j) before any other after-commit hook runs, so a request never answers
-before its events are witnessed.
+The audit events a transaction appends are written to the chain as its last statements, right
+before the commit, so the chain's head lock is held for the commit only (see
+graph/repositories/audit.py). Once the transaction has committed, they are recorded with the
+audit witness (outside Neo4j) before any other after-commit hook runs, so a request never
+answers before its events are witnessed.
 
 A Neo4j that is down, restarting or asks for the transaction to be tried again (a deadlock, a
 lock timeout, a leader switch) raises the domain's `StorageUnavailable`, never the driver's
@@ -29,7 +31,7 @@ from graph.repositories.reference import Neo4jReferenceRepository
 from graph.repositories.tracing import TracingRepository
 from graph.repositories.users import UserRepository
 from silver.domain.audit import AuditChain
-from silver.domain.errors import StorageUnavailable
+from silver.domain.errors import Contention, StorageUnavailable
 from silver.domain.ports import AuditWitness
 from silver.domain.uow import AbstractUnitOfWork
 
@@ -98,6 +100,9 @@ class Neo4jUnitOfWork(AbstractUnitOfWork):
             log.warning("rollback failed: %s", failed)
         finally:
             self._close_session()
+        if isinstance(exc, neo4j.exceptions.TransientError) and exc.is_retryable():
+            # A deadlock or a lock wait given up: rolled back, and worth trying again.
+            raise Contention(f"the database gave up on the transaction: {exc.code}") from exc
         if exc is not None and is_transient(exc):
             # Raised inside the block (a query): nothing of this transaction was committed.
             raise StorageUnavailable(DOWN, retryable=True) from exc
@@ -114,11 +119,12 @@ class Neo4jUnitOfWork(AbstractUnitOfWork):
     def _commit(self) -> None:
         assert self._tx is not None, "unit of work used outside its `with` block"
         try:
+            self._audit.flush()  # the chain's head lock: the last statement before the commit
             self._tx.commit()
         except Exception as exc:
             if isinstance(exc, neo4j.exceptions.TransientError) and exc.is_retryable():
                 # The server refused the commit (a deadlock): it rolled the transaction back.
-                raise StorageUnavailable(DOWN, retryable=True) from exc
+                raise Contention(f"the database gave up on the transaction: {exc.code}") from exc
             if is_transient(exc):
                 # The connection broke during the commit: it may or may not have happened.
                 raise StorageUnavailable(DOWN, retryable=False) from exc

@@ -76,11 +76,11 @@ def special_categories(case: CaseView) -> Iterator[Hit]:
 
 
 def _term_hits(case: CaseView, terms: TermList, template: str) -> Iterator[Hit]:
-    for text in case.free_texts:
+    for text, hits in zip(case.free_texts, case.term_hits(terms), strict=True):
         if not text.scan_terms:
             continue
         by_category: dict[str, list[str]] = {}
-        for hit in terms.find(text.text):
+        for hit in hits:
             found = by_category.setdefault(hit.label, [])
             if hit.term not in found:
                 found.append(hit.term)

@@ -14,7 +14,15 @@ from functools import cached_property
 from typing import Any
 
 from screening.model import QuotaState, ScreeningConfig, ScreeningInput
-from screening.text import PersonalDataKind, find_personal_data
+from screening.text import (
+    ART3,
+    SPECIAL_CATEGORIES,
+    PersonalDataKind,
+    TermHit,
+    TermList,
+    find_personal_data_in,
+    find_terms,
+)
 from silver.domain.countries import CountryProfile
 
 _CODE = re.compile(r"[A-Z]{2}")
@@ -213,34 +221,115 @@ class CaseView:
         return tuple(texts)
 
     @cached_property
-    def strings(self) -> tuple[tuple[str, str], ...]:
-        """(path, text) for every string (and integer) anywhere in the case, in document order."""
-        found: list[tuple[str, str]] = []
+    def strings(self) -> Strings:
+        """Every string (and integer, as a string) anywhere in the case, in document order."""
+        strings = Strings()
         for key, value in self.case.items():
-            _collect(str(key), value, found, MAX_DEPTH)
-        return tuple(found)
+            _collect(None, str(key), value, strings, MAX_DEPTH)
+        return strings
 
     @cached_property
     def personal_data(self) -> tuple[tuple[str, frozenset[PersonalDataKind]], ...]:
         """(path, kinds) for every string holding a BSN, an e-mail address or a phone number."""
-        found = ((path, find_personal_data(text)) for path, text in self.strings)
-        return tuple((path, kinds) for path, kinds in found if kinds)
+        strings = self.strings
+        found = find_personal_data_in(strings.texts)
+        return tuple((strings.path(i), kinds) for i, kinds in sorted(found.items()))
 
+    def term_hits(self, terms: TermList) -> Sequence[Sequence[TermHit]]:
+        """The hits of `terms` in each of `free_texts` (none where `scan_terms` is false)."""
+        if terms in TERM_LISTS:
+            return self._term_hits[TERM_LISTS.index(terms)]
+        return self._search((terms,))[0]
+
+    @cached_property
+    def _term_hits(self) -> list[list[list[TermHit]]]:
+        """Every list of TERM_LISTS searched in every scanned free text, in one pass."""
+        return self._search(TERM_LISTS)
+
+    def _search(self, lists: Sequence[TermList]) -> list[list[list[TermHit]]]:
+        scanned = [text.text for text in self.free_texts if text.scan_terms]
+        hits: list[list[list[TermHit]]] = []
+        for per_text in find_terms(scanned, lists):
+            found = iter(per_text)
+            hits.append([next(found) if text.scan_terms else [] for text in self.free_texts])
+        return hits
+
+
+# The term lists the case rules search free text for: searched together, in one pass.
+TERM_LISTS: tuple[TermList, ...] = (SPECIAL_CATEGORIES, ART3)
 
 # Deeper nesting than any case body has; a pathological body is cut off, never a RecursionError.
 MAX_DEPTH = 32
 
 
-def _collect(path: str, value: Any, found: list[tuple[str, str]], depth: int) -> None:
+# Where a container stands: the location of its own container and its key or index there (the
+# root's container is None).
+Location = tuple["Location", Any] | None
+
+
+class Strings:
+    """The strings of a case and where each stands: its container's location and its key there.
+    A path is made only for the few strings reported, and the walk makes no object per string
+    (a tuple per string would make the garbage collector walk the whole heap again and again)."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.containers: list[Location] = []
+        self.keys: list[Any] = []
+
+    def add(self, container: Location, key: Any, text: str) -> None:
+        self.texts.append(text)
+        self.containers.append(container)
+        self.keys.append(key)
+
+    def path(self, index: int) -> str:
+        """ "subjects.3.remarks" for the string at subjects[3]["remarks"]."""
+        keys = [f"{self.keys[index]}"]
+        location = self.containers[index]
+        while location is not None:
+            location, key = location
+            keys.append(f"{key}")
+        return ".".join(reversed(keys))
+
+
+def _collect(container: Location, key: Any, value: Any, strings: Strings, depth: int) -> None:
+    """Every string under `value`, which stands at `key` in the container at `container`. The
+    plain types of a JSON body go first, by their exact type (cheaper than isinstance with an
+    abstract class); anything else by the general checks, in their order."""
+    kind = type(value)
+    if kind is str:
+        strings.add(container, key, value)
+        return
+    location = (container, key)
+    if depth > 0 and kind is dict:
+        texts, containers, keys = strings.texts, strings.containers, strings.keys
+        for name, item in value.items():
+            if type(item) is str:
+                texts.append(item)
+                containers.append(location)
+                keys.append(name)
+            else:
+                _collect(location, name, item, strings, depth - 1)
+        return
+    if depth > 0 and kind is list:
+        texts, containers, keys = strings.texts, strings.containers, strings.keys
+        for index, item in enumerate(value):
+            if type(item) is str:
+                texts.append(item)
+                containers.append(location)
+                keys.append(index)
+            else:
+                _collect(location, index, item, strings, depth - 1)
+        return
     if isinstance(value, str):
-        found.append((path, value))
+        strings.add(container, key, value)
     elif isinstance(value, int) and not isinstance(value, bool):
-        found.append((path, str(value)))
+        strings.add(container, key, str(value))
     elif depth <= 0:
         return
     elif isinstance(value, Mapping):
-        for key, item in value.items():
-            _collect(f"{path}.{key}", item, found, depth - 1)
+        for name, item in value.items():
+            _collect(location, name, item, strings, depth - 1)
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            _collect(f"{path}.{index}", item, found, depth - 1)
+            _collect(location, index, item, strings, depth - 1)

@@ -23,6 +23,7 @@ LANDING: dict[Role, str] = {
     Role.SCREENER: "web.queue",
     Role.EVALUATOR: "web.report",
     Role.ADMIN: "web.users",
+    Role.PRIVACY_OFFICER: "web.privacy",
 }
 
 

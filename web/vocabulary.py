@@ -73,6 +73,7 @@ LABELS = (
     N_("other"),
     N_("owns"),
     N_("person"),
+    N_("privacy officer"),
     N_("prohibited"),
     N_("public"),
     N_("queued"),

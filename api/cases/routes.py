@@ -98,7 +98,8 @@ class Cases(MethodView):
     @requires(Role.CASEWORKER)
     def post(self, body: dict[str, Any]) -> Any:
         """Propose a case (status draft)."""
-        case = services().cases.create(body, current_user())
+        # CaseBodySchema.load ran validate_case_body: not again
+        case = services().cases.create(body, current_user(), validated=True)
         return render(case), 201, {"ETag": etag(case), "Location": f"/api/v1/cases/{case.id}"}
 
 

@@ -12,7 +12,7 @@ from marshmallow import RAISE
 
 from api.bodies import Blueprint
 from api.extensions import services
-from api.security import BEARER, requires
+from api.security import BEARER, current_user, requires
 from api.stats import documents
 from api.stats.report import render_report
 from api.stats.schemas import PilotStatsSchema, ReportQuerySchema, StatsFormatQuerySchema
@@ -46,7 +46,7 @@ _CSV_DOC = {
 
 
 def _compute(query: dict[str, Any]) -> PilotStatistics:
-    return services().stats.pilot(query["from_"], query["to"], query["audience"])
+    return services().stats.pilot(query["from_"], query["to"], query["audience"], current_user())
 
 
 def _filename(result: PilotStatistics, extension: str) -> str:

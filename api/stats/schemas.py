@@ -63,9 +63,13 @@ class StatsQuerySchema(BaseSchema):
         metadata={"description": "Last day (UTC) of the period, inclusive."},
     )
     audience = fields.String(
-        load_default="internal",
+        load_default=None,
         validate=validate.OneOf(AUDIENCES),
-        metadata={"description": "`public` suppresses small counts (figures for parliament)."},
+        metadata={
+            "description": "`public` suppresses small counts (figures for parliament) and "
+            "needs a window of at least a month (422 naming `from` otherwise). Default: "
+            "`public` for an evaluator, `internal` for an admin."
+        },
     )
 
     @validates_schema

@@ -29,12 +29,21 @@ def _stored(node: Any) -> StoredEvent:
 
 
 class AuditRepository:
-    """`appended` collects what this transaction appended, for the witness after commit.
-    `chain` is called on the first append only (it may load the audit key)."""
+    """Appends go to the chain in one go when the transaction commits: `append` only collects
+    the event, and the unit of work calls `flush` as the last statement before its commit.
+
+    Why last: the chain's head node is one global write lock. Taken at the first append, it
+    would be held for the whole rest of the transaction (every query, every round trip), so
+    concurrent writers would queue on it end to end; taken last, it is held for two round
+    trips and the commit. The events of one transaction are linked in their order of `append`
+    and written with one statement. `appended` then holds what this transaction wrote, for the
+    witness after commit. `chain` is called on the first flush only (it may load the audit key).
+    """
 
     def __init__(self, tx: neo4j.Transaction, chain: Callable[[], AuditChain]) -> None:
         self._tx = tx
         self._chain = chain
+        self._pending: list[AuditEvent] = []
         self.appended: list[StoredEvent] = []
 
     def head(self) -> tuple[int, str] | None:
@@ -43,8 +52,17 @@ class AuditRepository:
         ).single()
         return (int(record["seq"]), str(record["hash"])) if record else None
 
-    def append(self, event: AuditEvent) -> StoredEvent:
-        """Append to the chain. The head node's write lock orders concurrent appends."""
+    def append(self, event: AuditEvent) -> None:
+        """Add `event` to the chain when the transaction commits (see `flush`)."""
+        self._pending.append(event)
+
+    def flush(self) -> list[StoredEvent]:
+        """Link the collected events to the chain and write them: the unit of work calls this
+        right before its commit. Locks the head node (which orders concurrent appends) until
+        the commit."""
+        events, self._pending = self._pending, []
+        if not events:
+            return []
         head = self._tx.run(
             """
             MERGE (h:AuditHead {id: 'main'})
@@ -55,29 +73,42 @@ class AuditRepository:
             genesis=GENESIS,
         ).single()
         assert head is not None
-        seq = int(head["seq"]) + 1
-        prev = str(head["hash"])
-        stored = self._chain().link(seq, prev, event)
+        seq, prev = int(head["seq"]), str(head["hash"])
+        chain = self._chain()
+        stored: list[StoredEvent] = []
+        for event in events:
+            seq += 1
+            link = chain.link(seq, prev, event)
+            stored.append(link)
+            prev = link.hash
         self._tx.run(
             """
             MATCH (h:AuditHead {id: 'main'})
-            CREATE (e:AuditEvent {seq: $seq, prev_hash: $prev, hash: $hash, v: $v,
-                                  action: $action, actor: $actor, at: $at, case_id: $case_id,
-                                  reason: $reason, detail: $detail})
             SET h.seq = $seq, h.hash = $hash
+            WITH h
+            UNWIND $events AS e
+            CREATE (x:AuditEvent)
+            SET x = e
             """,
             seq=seq,
-            prev=prev,
-            hash=stored.hash,
-            v=stored.version,
-            action=event.action,
-            actor=event.actor,
-            at=event.at,
-            case_id=event.case_id,
-            reason=event.reason,
-            detail=json.dumps(dict(event.detail), sort_keys=True, default=str),
+            hash=prev,
+            events=[
+                {
+                    "seq": s.seq,
+                    "prev_hash": s.prev_hash,
+                    "hash": s.hash,
+                    "v": s.version,
+                    "action": s.event.action,
+                    "actor": s.event.actor,
+                    "at": s.event.at,
+                    "case_id": s.event.case_id,
+                    "reason": s.event.reason,
+                    "detail": json.dumps(dict(s.event.detail), sort_keys=True, default=str),
+                }
+                for s in stored
+            ],
         )
-        self.appended.append(stored)
+        self.appended.extend(stored)
         return stored
 
     def page(self, case_id: str | None, skip: int, limit: int) -> tuple[list[StoredEvent], int]:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 import neo4j
 
 from graph.repositories.quota import QUOTA_USED, TAKE_SLOT
 from graph.repositories.values import plain
+from silver.domain.cases import CASE_NUMBER_DIGITS, case_number, case_number_prefix
 from silver.domain.ports import (
     CaseChanges,
     CaseGraphRows,
@@ -18,6 +18,8 @@ from silver.domain.ports import (
     DecisionRow,
     KeptOutRow,
     LinkRow,
+    NewCaseRow,
+    PersonHitRow,
     PurgeRow,
     QueueRow,
 )
@@ -34,31 +36,116 @@ DROP_SUBJECTS_AND_ASSETS = """
 """
 
 
+# Writes the projection of the case `c` (nodes it does not have yet) from the parameters of
+# `_projection_params`: one statement, each part a unit subquery, every lookup an index seek on
+# a constrained key (Subject.uid, Asset.uid, Identifier.index, Country.code).
+#
+# Concurrent intakes share the Country nodes (and Identifier nodes, when cases link): a
+# relationship to them is CREATEd, never MERGEd (a MERGE locks both ends exclusively, and two
+# transactions that each created a relationship to a country already would deadlock on
+# upgrading their locks), and the relationships to countries are made in one pass ordered by
+# country code, so two transactions take those locks in the same order.
+WRITE_PROJECTION = """
+            CALL (c) {
+              UNWIND $subjects AS s
+              CREATE (n:Subject {uid: s.uid, case_id: c.id, kind: s.kind, role: s.role,
+                                 agency: s.agency})
+              SET n:$(s.labels)
+              CREATE (c)-[:HAS_SUBJECT]->(n)
+            }
+            CALL (c) {
+              UNWIND $assets AS a
+              CREATE (n:Asset {uid: a.uid, case_id: c.id, type: a.type, agency: a.agency,
+                               value_amount: a.value_amount, value_currency: a.value_currency})
+              SET n:$(a.labels)
+              CREATE (c)-[:HAS_ASSET]->(n)
+            }
+            CALL {
+              UNWIND $identifiers AS r
+              OPTIONAL MATCH (s:Subject {uid: r.owner})
+              OPTIONAL MATCH (a:Asset {uid: r.owner})
+              WITH r, coalesce(s, a) AS n
+              MERGE (i:Identifier {index: r.index}) ON CREATE SET i.kind = r.kind
+              CREATE (n)-[:HAS_IDENTIFIER]->(i)
+            }
+            CALL {
+              UNWIND $subject_links AS r
+              MATCH (a:Subject {uid: r.from})
+              MATCH (b:Subject {uid: r.to})
+              CREATE (a)-[x:$(r.type)]->(b) SET x.share = r.share
+            }
+            CALL {
+              UNWIND $share_links AS r
+              MATCH (a:Asset {uid: r.from})
+              MATCH (b:Subject {uid: r.to})
+              CREATE (a)-[x:$(r.type)]->(b) SET x.share = r.share
+            }
+            CALL {
+              UNWIND $holdings AS r
+              MATCH (a:Subject {uid: r.from})
+              MATCH (b:Asset {uid: r.to})
+              CREATE (a)-[x:$(r.type)]->(b) SET x.share = r.share
+            }
+            CALL (c) {
+              UNWIND $countries AS r
+              OPTIONAL MATCH (s:Subject {uid: r.node})
+              OPTIONAL MATCH (a:Asset {uid: r.node})
+              WITH c, r, coalesce(s, a, c) AS n
+              MERGE (k:Country {code: r.code})
+              CREATE (n)-[:$(r.type)]->(k)
+            }
+"""
+
+
+def _projection_params(case_id: str, p: Projection) -> dict[str, Any]:
+    """The parameters of WRITE_PROJECTION. The case's own TARGETS relationships join the
+    countries of its subjects and assets, all ordered by country code (see above)."""
+    targets = [{"node": case_id, "code": code, "type": "TARGETS"} for code in set(p.targets)]
+    return {
+        "id": case_id,
+        "subjects": p.subjects,
+        "assets": p.assets,
+        "identifiers": sorted(p.identifiers, key=lambda r: str(r["index"])),
+        "subject_links": p.relations,
+        "share_links": [h for h in p.holdings if h["type"] == "SHARE_OF"],
+        "holdings": [h for h in p.holdings if h["type"] != "SHARE_OF"],
+        "countries": sorted([*p.countries, *targets], key=lambda r: str(r["code"])),
+    }
+
+
 class CaseRepository:
     def __init__(self, tx: neo4j.Transaction) -> None:
         self._tx = tx
 
-    def next_sequence(self, year: int) -> int:
-        """The next case number of `year`; the counter's write lock makes it unique."""
+    def add(self, row: NewCaseRow, projection: Projection, year: int) -> str:
+        """Create the case node and its projection, then give the case the next number of
+        `year`, in one statement; returns the number. The year's counter node is locked from
+        then until the commit, so numbers are unique and without gaps (a rolled-back case gives
+        its number back); it is the statement's last write, so that concurrent intakes queue
+        on it only for the rest of the transaction (the audit events and the commit)."""
         record = self._tx.run(
-            """
+            "CREATE (c:Case) SET c = $row WITH c"
+            + WRITE_PROJECTION
+            + """
+            WITH c
             MERGE (k:CaseCounter {year: $year}) ON CREATE SET k.n = 0
             SET k.n = k.n + 1
-            RETURN k.n AS n
-            """,
-            year=year,
-        ).single()
-        assert record is not None
-        return int(record["n"])
-
-    def add(self, row: CaseRow) -> None:
-        self._tx.run(
-            """
-            CREATE (c:Case)
-            SET c = $row
+            WITH c, k, toString(k.n) AS n
+            SET c.number = $prefix + right($zeros + n, CASE WHEN size(n) > $digits
+                                                            THEN size(n) ELSE $digits END)
+            RETURN k.n AS n, c.number AS number
             """,
             row=row,
-        )
+            year=year,
+            prefix=case_number_prefix(year),
+            zeros="0" * CASE_NUMBER_DIGITS,
+            digits=CASE_NUMBER_DIGITS,
+            **_projection_params(row["id"], projection),
+        ).single()
+        assert record is not None
+        number = str(record["number"])
+        assert number == case_number(year, int(record["n"])), number
+        return number
 
     def get(self, case_id: str, for_update: bool = False) -> CaseRow | None:
         lock = "SET c._lock = true REMOVE c._lock" if for_update else ""
@@ -149,7 +236,6 @@ class CaseRepository:
 
     def replace_projection(self, case_id: str, projection: Projection) -> None:
         """Drop the case's subjects and assets and write them again from the projection."""
-        p = asdict(projection)
         self._tx.run(
             """
             MATCH (c:Case {id: $id})
@@ -166,74 +252,8 @@ class CaseRepository:
             id=case_id,
         )
         self._tx.run(
-            """
-            MATCH (c:Case {id: $id})
-            UNWIND $subjects AS s
-            CREATE (n:Subject {uid: s.uid, case_id: $id, kind: s.kind, role: s.role,
-                               agency: s.agency})
-            SET n:$(s.labels)
-            CREATE (c)-[:HAS_SUBJECT]->(n)
-            """,
-            id=case_id,
-            subjects=p["subjects"],
-        )
-        self._tx.run(
-            """
-            MATCH (c:Case {id: $id})
-            UNWIND $assets AS a
-            CREATE (n:Asset {uid: a.uid, case_id: $id, type: a.type, agency: a.agency,
-                             value_amount: a.value_amount, value_currency: a.value_currency})
-            SET n:$(a.labels)
-            CREATE (c)-[:HAS_ASSET]->(n)
-            """,
-            id=case_id,
-            assets=p["assets"],
-        )
-        self._tx.run(
-            """
-            UNWIND $rows AS r
-            MATCH (n {uid: r.owner}) WHERE n:Subject OR n:Asset
-            MERGE (i:Identifier {index: r.index}) ON CREATE SET i.kind = r.kind
-            MERGE (n)-[:HAS_IDENTIFIER]->(i)
-            """,
-            rows=p["identifiers"],
-        )
-        self._tx.run(
-            """
-            UNWIND $rows AS r
-            MATCH (a {uid: r.from}) WHERE a:Subject OR a:Asset
-            MATCH (b:Subject {uid: r.to})
-            CREATE (a)-[x:$(r.type)]->(b) SET x.share = r.share
-            """,
-            rows=[h for h in p["holdings"] if h["type"] == "SHARE_OF"] + p["relations"],
-        )
-        self._tx.run(
-            """
-            UNWIND $rows AS r
-            MATCH (a:Subject {uid: r.from})
-            MATCH (b:Asset {uid: r.to})
-            CREATE (a)-[x:$(r.type)]->(b) SET x.share = r.share
-            """,
-            rows=[h for h in p["holdings"] if h["type"] != "SHARE_OF"],
-        )
-        self._tx.run(
-            """
-            UNWIND $rows AS r
-            MATCH (n {uid: r.node}) WHERE n:Subject OR n:Asset
-            MERGE (k:Country {code: r.code})
-            CREATE (n)-[:$(r.type)]->(k)
-            """,
-            rows=p["countries"],
-        )
-        self._tx.run(
-            """
-            MATCH (c:Case {id: $id})
-            UNWIND $targets AS code
-            MERGE (k:Country {code: code})
-            MERGE (c)-[:TARGETS]->(k)
-            """,
-            id=case_id,
-            targets=p["targets"],
+            "MATCH (c:Case {id: $id})" + WRITE_PROJECTION,
+            **_projection_params(case_id, projection),
         )
 
     def links(self, case_id: str, kinds: Sequence[str]) -> list[LinkRow]:
@@ -375,13 +395,13 @@ class CaseRepository:
             OPTIONAL MATCH (c)-[:HAS_DECISION]->(d:Decision)
             REMOVE d.justification
             WITH DISTINCT c
-            OPTIONAL MATCH (c)-[:DISSEMINATED_AS]->(m:Notice)
+            OPTIONAL MATCH (c)-[:DISSEMINATED_AS|CORRECTED_AS]->(m:Notice)
             REMOVE m.message, m.signature
             WITH DISTINCT c
             OPTIONAL MATCH (c)-[:HAS_OUTCOME]->(o:Outcome)
             REMOVE o.notes
             WITH DISTINCT c
-            REMOVE c.body, c.wrapped_key, c.screening, c.history
+            REMOVE c.body, c.wrapped_key, c.screening, c.history, c.restrictions
             SET c.purged_at = $at
             """,
             id=case_id,
@@ -406,3 +426,19 @@ class CaseRepository:
             "MATCH (c:Case {number: $number}) RETURN c.id AS id", number=number
         ).single()
         return str(record["id"]) if record else None
+
+    def persons_indexed(self, index: str) -> list[PersonHitRow]:
+        """Every case (not purged) with a person whose name and birth date give `index`: one
+        lookup on the Identifier's uniqueness constraint, nothing decrypted."""
+        rows = self._tx.run(
+            """
+            MATCH (:Identifier {index: $index})<-[:HAS_IDENTIFIER]-(s:Subject:Person)
+                  <-[:HAS_SUBJECT]-(c:Case)
+            WHERE c.purged_at IS NULL
+            RETURN DISTINCT c.id AS case_id, c.number AS number, c.agency AS agency,
+                   c.status AS status, s.uid AS uid
+            ORDER BY number, uid
+            """,
+            index=index,
+        )
+        return [cast(PersonHitRow, dict(r)) for r in rows]

@@ -9,7 +9,15 @@ from typing import Any, cast
 import neo4j
 
 from graph.repositories.values import plain
-from silver.domain.ports import NoticeDraft, NoticeRow, OutboxNoticeRow, OutcomeRow
+from silver.domain.ports import (
+    CaseRow,
+    CountryRow,
+    DeliveryRows,
+    NoticeDraft,
+    NoticeRow,
+    OutboxNoticeRow,
+    OutcomeRow,
+)
 
 
 class DisseminationRepository:
@@ -33,12 +41,94 @@ class DisseminationRepository:
             rows=rows,
         )
 
+    def add_corrections(self, case_id: str, rows: list[NoticeDraft]) -> None:
+        """Record the messages that tell recipients of a rectification or an erasure. They are
+        Notices (one signed message to one recipient, delivered as any other) on a relationship
+        of their own, so the case's dissemination, its answers and the statistics never count
+        them."""
+        self._tx.run(
+            """
+            MATCH (c:Case {id: $case_id})
+            UNWIND $rows AS r
+            CREATE (c)-[:CORRECTED_AS]->(n:Notice:Correction)
+            SET n = r.props
+            WITH n, r
+            UNWIND r.countries AS code
+            MERGE (k:Country {code: code})
+            CREATE (n)-[:SENT_TO]->(k)
+            """,
+            case_id=case_id,
+            rows=rows,
+        )
+
+    def corrections_of(self, case_id: str) -> list[NoticeRow]:
+        rows = self._tx.run(
+            """
+            MATCH (:Case {id: $case_id})-[:CORRECTED_AS]->(n:Notice)
+            OPTIONAL MATCH (n)-[:SENT_TO]->(k:Country)
+            WITH n, k ORDER BY k.code
+            RETURN properties(n) AS n, collect(k.code) AS countries
+            ORDER BY n.queued_at, n.recipient
+            """,
+            case_id=case_id,
+        )
+        return [cast(NoticeRow, {**plain(r["n"]), "countries": list(r["countries"])}) for r in rows]
+
+    def cancel_queued(self, case_id: str, reason: str, at: datetime) -> int:
+        """Stop the case's dissemination messages not delivered yet (failed, with the reason)."""
+        record = self._tx.run(
+            """
+            MATCH (:Case {id: $case_id})-[:DISSEMINATED_AS]->(n:Notice)
+            WHERE n.status IN ['queued', 'failed']
+            SET n.status = 'failed', n.last_error = $reason, n.failed_at = $at
+            RETURN count(n) AS n
+            """,
+            case_id=case_id,
+            reason=reason,
+            at=at,
+        ).single()
+        return int(record["n"]) if record else 0
+
     def get(self, notice_id: str, for_update: bool = False) -> NoticeRow | None:
         lock = "SET n._lock = true REMOVE n._lock" if for_update else ""
         record = self._tx.run(
             f"MATCH (n:Notice {{id: $id}}) {lock} RETURN properties(n) AS n", id=notice_id
         ).single()
         return cast(NoticeRow, plain(record["n"])) if record else None
+
+    def for_delivery(self, notice_id: str, lock_case: bool) -> DeliveryRows | None:
+        """The Notice (locked) with its case (locked too with `lock_case`), the recipient's
+        country profile and the count of the case's other Notices not delivered yet: all a
+        delivery attempt reads, in one round trip."""
+        lock = "SET c._lock = true REMOVE c._lock" if lock_case else ""
+        record = self._tx.run(
+            f"""
+            MATCH (n:Notice {{id: $id}})
+            SET n._lock = true REMOVE n._lock
+            WITH n
+            MATCH (c:Case {{id: n.case_id}})
+            {lock}
+            WITH n, c
+            OPTIONAL MATCH (k:Country {{code: n.recipient}}) WHERE k.profile IS NOT NULL
+            RETURN properties(n) AS n, properties(c) AS c,
+                   CASE WHEN k IS NULL THEN null
+                        ELSE {{code: k.code, name: k.name,
+                               participant: coalesce(k.participant, false),
+                               profile: k.profile, version: k.profile_version}} END AS k,
+                   COUNT {{ (c)-[:DISSEMINATED_AS]->(o:Notice)
+                           WHERE o.id <> n.id AND NOT o.status IN ['sent', 'acknowledged'] }}
+                     AS undelivered
+            """,
+            id=notice_id,
+        ).single()
+        if record is None:
+            return None
+        return {
+            "notice": cast(NoticeRow, plain(record["n"])),
+            "case": cast(CaseRow, plain(record["c"])),
+            "country": cast(CountryRow, dict(record["k"])) if record["k"] else None,
+            "undelivered_others": int(record["undelivered"]),
+        }
 
     def by_recipient(self, case_id: str, recipient: str) -> NoticeRow | None:
         record = self._tx.run(
@@ -171,7 +261,7 @@ class DisseminationRepository:
         rows = self._tx.run(
             """
             UNWIND $ids AS message_id
-            MATCH (c:Case)-[:DISSEMINATED_AS]->(n:Notice {message_id: message_id})
+            MATCH (c:Case)-[:DISSEMINATED_AS|CORRECTED_AS]->(n:Notice {message_id: message_id})
             RETURN n.message_id AS message_id, n.status AS status, n.sent_at AS sent_at,
                    c.purged_at IS NOT NULL AS case_purged
             """,

@@ -161,8 +161,16 @@ class Case:
             self.submitted_at = at
 
 
+CASE_NUMBER_DIGITS = 4  # at least: the 10,000th case of a year has five
+
+
+def case_number_prefix(year: int) -> str:
+    return f"NL-SN-{year}-"
+
+
 def case_number(year: int, sequence: int) -> str:
-    return f"NL-SN-{year}-{sequence:04d}"
+    """A case's number: its year and its place in that year (1, 2, ...; unique, no gaps)."""
+    return f"{case_number_prefix(year)}{sequence:0{CASE_NUMBER_DIGITS}d}"
 
 
 def subject_label(subject: dict[str, Any]) -> str:

@@ -87,3 +87,12 @@ class StorageUnavailable(Unavailable):
     def __init__(self, detail: str, *, retryable: bool) -> None:
         super().__init__(detail)
         self.retryable = retryable
+
+
+class Contention(StorageUnavailable):
+    """The database gave up on the transaction because others held the locks it needed (a
+    deadlock, a lock wait too long): nothing was stored, and the same work tried again
+    succeeds (`silver.services.retry.on_contention`, and the facade's `retrying`)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, retryable=True)

@@ -20,13 +20,13 @@ from silver.domain.users import User
 # --- rows ----------------------------------------------------------------------------------
 
 
-class CaseRow(TypedDict):
-    """A `Case` node. `body` is the sealed case content; the other fields carry no personal
-    data but the sealed `screening` result (its `screening_verdict` is in the clear) and the
-    status `history`."""
+class NewCaseRow(TypedDict):
+    """A `Case` node as intake creates it: all but its number, which is taken last
+    (`CaseRepository.add`). `body` is the sealed case content; the other fields carry
+    no personal data but the sealed `screening` result (its `screening_verdict` is in the
+    clear) and the status `history`."""
 
     id: str
-    number: str
     agency: str
     proposed_by: str
     status: str
@@ -43,6 +43,12 @@ class CaseRow(TypedDict):
     target_countries: list[str]
     subject_count: int
     asset_count: int
+
+
+class CaseRow(NewCaseRow):
+    """A stored `Case` node."""
+
+    number: str
     submitted_at: NotRequired[datetime | None]
     first_submitted_at: NotRequired[datetime | None]
     closed_at: NotRequired[datetime | None]
@@ -55,6 +61,7 @@ class CaseRow(TypedDict):
     approved_at: NotRequired[datetime | None]
     instrument: NotRequired[str | None]
     disseminated_at: NotRequired[datetime | None]
+    restrictions: NotRequired[str | None]
 
 
 class CasePlainFields(TypedDict):
@@ -90,6 +97,7 @@ class CaseChanges(TypedDict, total=False):
     target_countries: list[str]
     subject_count: int
     asset_count: int
+    restrictions: str
 
 
 class QueueRow(TypedDict):
@@ -136,6 +144,16 @@ class GraphEdgeRow(TypedDict):
 class CaseGraphRows(TypedDict):
     nodes: list[GraphNodeRow]
     edges: list[GraphEdgeRow]
+
+
+class PersonHitRow(TypedDict):
+    """A case with a person (by graph uid) indexed under a searched name and birth date."""
+
+    case_id: str
+    number: str
+    agency: str
+    status: str
+    uid: str
 
 
 class PurgeRow(TypedDict):
@@ -245,6 +263,17 @@ class CountryRow(TypedDict):
     version: int
 
 
+class DeliveryRows(TypedDict):
+    """What a delivery attempt reads, in one query: the Notice and its case (both locked for
+    the transaction), the recipient's stored country profile (None for the General Secretariat
+    or a country without one), and how many other Notices of the case are not delivered yet."""
+
+    notice: NoticeRow
+    case: CaseRow
+    country: CountryRow | None
+    undelivered_others: int
+
+
 class CountrySeedRow(TypedDict):
     code: str
     name: str | None
@@ -347,7 +376,9 @@ class UserRepository(Protocol):
 
 
 class AuditRepository(Protocol):
-    def append(self, event: AuditEvent) -> StoredEvent: ...
+    def append(self, event: AuditEvent) -> None:
+        """Add `event` to the keyed chain when the transaction commits."""
+
     def head(self) -> tuple[int, str] | None: ...
     def page(self, case_id: str | None, skip: int, limit: int) -> tuple[list[StoredEvent], int]: ...
     def iterate_all(self, batch: int = 5000) -> Iterator[StoredEvent]: ...
@@ -385,8 +416,7 @@ class KeyringRepository(Protocol):
 
 
 class CaseRepository(Protocol):
-    def next_sequence(self, year: int) -> int: ...
-    def add(self, row: CaseRow) -> None: ...
+    def add(self, row: NewCaseRow, projection: Projection, year: int) -> str: ...
     def get(self, case_id: str, for_update: bool = False) -> CaseRow | None: ...
     def save(self, case_id: str, expected_version: int, changes: CaseChanges) -> bool: ...
     def page(
@@ -408,12 +438,17 @@ class CaseRepository(Protocol):
     def due_for_purge(self, closed_before: datetime, pilot_over: bool) -> list[PurgeRow]: ...
     def purge(self, case_id: str, at: datetime) -> None: ...
     def id_of(self, number: str) -> str | None: ...
+    def persons_indexed(self, index: str) -> list[PersonHitRow]: ...
     def ids_after(self, after: str, limit: int) -> list[str]: ...
 
 
 class DisseminationRepository(Protocol):
     def add_notices(self, case_id: str, rows: list[NoticeDraft]) -> None: ...
+    def add_corrections(self, case_id: str, rows: list[NoticeDraft]) -> None: ...
+    def corrections_of(self, case_id: str) -> list[NoticeRow]: ...
+    def cancel_queued(self, case_id: str, reason: str, at: datetime) -> int: ...
     def get(self, notice_id: str, for_update: bool = False) -> NoticeRow | None: ...
+    def for_delivery(self, notice_id: str, lock_case: bool) -> DeliveryRows | None: ...
     def by_recipient(self, case_id: str, recipient: str) -> NoticeRow | None: ...
     def update(self, notice_id: str, changes: dict[str, Any]) -> None: ...
     def of_case(self, case_id: str) -> list[NoticeRow]: ...

@@ -13,6 +13,9 @@ class Role(StrEnum):
     SCREENER = "screener"
     EVALUATOR = "evaluator"
     ADMIN = "admin"
+    # Handles data-subject requests (LED arts. 14-18): finds a person's cases across agencies,
+    # reports what is held and sent, corrects, erases, restricts. No agency; no case list.
+    PRIVACY_OFFICER = "privacy_officer"
 
 
 class Agency(StrEnum):

@@ -58,26 +58,36 @@ def job_waiting(connection: redis.Redis, job_id: str) -> bool:
 
 
 def enqueue_notices(connection: redis.Redis, settings: Settings, notice_ids: list[str]) -> int:
-    """One job per recipient, with a deterministic id and retries with back-off; a Notice
-    whose job already waits is left to it. Returns how many jobs were enqueued."""
+    """One job per recipient, with a deterministic id and retries with back-off, all in one
+    Redis pipeline (one round trip, not a few per job); a Notice whose job already waits is
+    left to it. Returns how many jobs were enqueued."""
+    if not notice_ids:
+        return 0
+    pipe = connection.pipeline(transaction=False)
+    for notice_id in notice_ids:
+        pipe.hget(Job.key_for(notice_job_id(notice_id)), "status")
+    statuses = pipe.execute()
+    todo = [n for n, status in zip(notice_ids, statuses, strict=True) if status not in WAITING]
+    if not todo:
+        return 0
     queue = queue_for(connection, settings)
     intervals = list(settings.retry_intervals)
-    enqueued = 0
-    for notice_id in notice_ids:
-        if job_waiting(connection, notice_job_id(notice_id)):
-            continue
-        enqueued += 1
-        queue.enqueue(
-            SEND_NOTICE,
-            notice_id,
-            job_id=notice_job_id(notice_id),
-            retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
-            job_timeout=max(60, int(settings.gateway_timeout_seconds * 3)),
-            result_ttl=7 * 24 * 3600,
-            failure_ttl=30 * 24 * 3600,
-            description=f"disseminate notice {notice_id}",
-        )
-    return enqueued
+    queue.enqueue_many(
+        [
+            Queue.prepare_data(
+                SEND_NOTICE,
+                args=(notice_id,),
+                job_id=notice_job_id(notice_id),
+                retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
+                timeout=max(60, int(settings.gateway_timeout_seconds * 3)),
+                result_ttl=7 * 24 * 3600,
+                failure_ttl=30 * 24 * 3600,
+                description=f"disseminate notice {notice_id}",
+            )
+            for notice_id in todo
+        ]
+    )
+    return len(todo)
 
 
 def enqueue_after_commit(

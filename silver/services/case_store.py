@@ -104,3 +104,18 @@ def unseal_text(row: CaseRow, keys: KeyMaterial, context: str, token: str | None
     if not token:
         return ""
     return crypto.unseal(data_key(row, keys), token, f"case:{row['id']}/{context}")
+
+
+RESTRICTIONS = "restrictions"
+
+
+def restrictions(row: CaseRow, keys: KeyMaterial) -> dict[str, dict[str, Any]]:
+    """The case's restricted subjects (LED art. 16(3)) by key: when, by whom and why."""
+    loaded: dict[str, dict[str, Any]] = json.loads(
+        unseal_text(row, keys, RESTRICTIONS, row.get("restrictions")) or "{}"
+    )
+    return loaded
+
+
+def seal_restrictions(row: CaseRow, keys: KeyMaterial, marks: dict[str, dict[str, Any]]) -> str:
+    return seal_text(row, keys, RESTRICTIONS, json.dumps(marks, sort_keys=True))

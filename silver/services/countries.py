@@ -177,5 +177,9 @@ def update_profile(
 
 def profile_of(uow: AbstractUnitOfWork, code: str) -> CountryProfile | None:
     """One country's stored profile, inside the caller's transaction."""
-    row = uow.countries.get(code)
+    return stored_profile(uow.countries.get(code))
+
+
+def stored_profile(row: CountryRow | None) -> CountryProfile | None:
+    """The profile of a country row read by another query (None: no stored profile)."""
     return _profile(row) if row else None

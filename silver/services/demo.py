@@ -62,6 +62,7 @@ DEMO_USERS: tuple[tuple[str, str, str | None], ...] = (
     ("demo-screener2", Role.SCREENER.value, None),
     ("demo-evaluator", Role.EVALUATOR.value, None),
     ("demo-admin", Role.ADMIN.value, None),
+    ("demo-privacy", Role.PRIVACY_OFFICER.value, None),
 )
 MARKER_USER = DEMO_USERS[0][0]
 

@@ -23,11 +23,11 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from screening.decisions import Ruling
-from silver.domain import access
+from silver.domain import access, privacy
 from silver.domain.audit import AuditEvent
 from silver.domain.cases import GENERAL_SECRETARIAT, REQUESTER, Status
 from silver.domain.errors import Conflict, Forbidden, NotFound, StorageUnavailable
-from silver.domain.ports import NoticeDraft, NoticeRow
+from silver.domain.ports import CaseRow, NoticeDraft, NoticeRow
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import Role, User
 from silver.domain.windows import ResponseWindows, due_by, is_overdue
@@ -35,8 +35,17 @@ from silver.infra.config import Settings
 from silver.infra.keys import KeyMaterial
 from silver.infra.transport import PermanentError, TransientError, Transport
 from silver.services import messages
-from silver.services.case_store import history_json, load, open_case, seal_text, unseal_text, utcnow
-from silver.services.countries import profile_of
+from silver.services.case_store import (
+    history_json,
+    load,
+    open_case,
+    restrictions,
+    seal_text,
+    unseal_text,
+    utcnow,
+)
+from silver.services.countries import stored_profile
+from silver.services.retry import on_contention
 
 SYSTEM_ACTOR = "system:dissemination"
 MESSAGE_ROUND = 1  # a case is approved once; a screener's retry re-sends the same message
@@ -45,7 +54,8 @@ NOTICE_STATUSES = ("queued", "sent", "failed", "acknowledged")
 UowFactory = Callable[[], AbstractUnitOfWork]
 
 
-def _message_context(notice_id: str) -> str:
+def message_context(notice_id: str) -> str:
+    """The sealing context of a Notice's stored message (a dissemination's or a correction's)."""
     return f"notice:{notice_id}/message"
 
 
@@ -105,7 +115,7 @@ def deliver(notice_id: str, uow_factory: UowFactory, delivery: Delivery) -> str:
     up (then the Notice is `failed` with the reason: such a Notice never loops)."""
     prepared = None
     try:
-        prepared = _prepare(notice_id, uow_factory(), delivery)
+        prepared = on_contention(lambda: _prepare(notice_id, uow_factory(), delivery))
         if prepared is None:
             return "skipped"
         notice, data, signature, key_id, jws = prepared
@@ -131,7 +141,7 @@ def deliver(notice_id: str, uow_factory: UowFactory, delivery: Delivery) -> str:
         if _broken_attempt(notice_id, uow_factory, delivery, err, counted=prepared is not None):
             return "failed"
         raise
-    _mark_sent(notice_id, uow_factory(), delivery, receipt)
+    on_contention(lambda: _mark_sent(notice_id, uow_factory(), delivery, receipt))
     return "sent"
 
 
@@ -162,20 +172,24 @@ def _broken_attempt(
 def _prepare(
     notice_id: str, uow: AbstractUnitOfWork, delivery: Delivery
 ) -> tuple[dict[str, Any], bytes, str, str, str] | None:
+    """The first transaction of an attempt: count it, and store the signed message the first
+    time (two statements: read the Notice with its case, write the Notice)."""
     now = utcnow()
     keys = delivery.keys
     with uow:
-        notice = uow.disseminations.get(notice_id, for_update=True)
-        if notice is None or notice["status"] != "queued":
+        found = uow.disseminations.for_delivery(notice_id, lock_case=False)
+        if found is None or found["notice"]["status"] != "queued":
             return None
-        row = load(uow, notice["case_id"])
+        notice, row = found["notice"], _live(found["case"])
         changes: dict[str, Any] = {"attempts": int(notice["attempts"]) + 1, "last_attempt_at": now}
         if notice.get("message"):
-            data = unseal_text(row, keys, _message_context(notice_id), notice["message"]).encode()
+            data = unseal_text(row, keys, message_context(notice_id), notice["message"]).encode()
             signature, key_id = str(notice.get("signature")), str(notice.get("key_id"))
         else:
             case = open_case(row, keys)
-            payload = messages.payload_for(case.body, notice["instrument"], notice["recipient"])
+            # A restricted subject (LED art. 16(3)) goes with no new message.
+            body = privacy.without_subjects(case.body, restrictions(row, keys))
+            payload = messages.payload_for(body, notice["instrument"], notice["recipient"])
             message = messages.build_message(
                 message_id=notice["message_id"],
                 case_number=case.number,
@@ -189,7 +203,7 @@ def _prepare(
             data = messages.encode(message)
             signature, key_id = messages.sign(keys.signing, data), keys.signing.key_id
             changes.update(
-                message=seal_text(row, keys, _message_context(notice_id), data.decode()),
+                message=seal_text(row, keys, message_context(notice_id), data.decode()),
                 signature=signature,
                 key_id=key_id,
                 categories=messages.categories_of(payload),
@@ -203,6 +217,13 @@ def _prepare(
         uow.disseminations.update(notice_id, changes)
         uow.commit()
     return {**notice, **changes}, data, signature, key_id, jws
+
+
+def _live(row: CaseRow) -> CaseRow:
+    """The case of a Notice, unless it was purged meanwhile (its content is gone)."""
+    if row.get("purged_at") is not None:
+        raise NotFound("no such case")
+    return row
 
 
 def _note_error(notice_id: str, uow: AbstractUnitOfWork, error: str) -> None:
@@ -239,20 +260,27 @@ def _fail(notice_id: str, uow: AbstractUnitOfWork, reason: str, permanent: bool)
 
 
 def _mark_sent(notice_id: str, uow: AbstractUnitOfWork, delivery: Delivery, receipt: str) -> None:
+    """The second transaction of an attempt, after the send: one read (the Notice and its case,
+    both locked, the recipient's profile, the case's other Notices), the Notice's update, the
+    transfer record, and the case's status once every recipient has its message."""
     now = utcnow()
     with uow:
-        notice = uow.disseminations.get(notice_id, for_update=True)
-        if notice is None or notice["status"] != "queued":
+        found = uow.disseminations.for_delivery(notice_id, lock_case=True)
+        if found is None or found["notice"]["status"] != "queued":
             return
-        row = load(uow, notice["case_id"], for_update=True)
+        notice, row = found["notice"], _live(found["case"])
         recipient = notice["recipient"]
-        profile = None if recipient == GENERAL_SECRETARIAT else profile_of(uow, recipient)
-        due = due_by(
-            now,
-            eu_member=bool(profile and profile.eu_member),
-            urgency=row.get("urgency") or "normal",
-            windows=delivery.windows,
-        )
+        correction = notice["instrument"] in privacy.CORRECTIONS
+        profile = None if recipient == GENERAL_SECRETARIAT else stored_profile(found["country"])
+        # A correction (rectification, erasure) expects no answer: it has no answer window.
+        due = None
+        if not correction:
+            due = due_by(
+                now,
+                eu_member=bool(profile and profile.eu_member),
+                urgency=row.get("urgency") or "normal",
+                windows=delivery.windows,
+            )
         uow.disseminations.update(
             notice_id,
             {
@@ -271,7 +299,11 @@ def _mark_sent(notice_id: str, uow: AbstractUnitOfWork, delivery: Delivery, rece
                 SYSTEM_ACTOR,
                 now,
                 notice["case_id"],
-                reason=f"decision {notice.get('decision_id')}",
+                reason=(
+                    f"{notice['instrument']} {notice.get('correction_id')}"
+                    if correction
+                    else f"decision {notice.get('decision_id')}"
+                ),
                 detail={
                     "sender": REQUESTER,
                     "recipient": recipient,
@@ -285,7 +317,12 @@ def _mark_sent(notice_id: str, uow: AbstractUnitOfWork, delivery: Delivery, rece
                 },
             )
         )
-        if row["status"] == Status.APPROVED.value and uow.disseminations.all_delivered(row["id"]):
+        # Corrections hang on CORRECTED_AS: `undelivered_others` counts only the originals.
+        if (
+            not correction
+            and row["status"] == Status.APPROVED.value
+            and found["undelivered_others"] == 0
+        ):
             case = open_case(row, delivery.keys)
             case.transition(Status.DISSEMINATED, SYSTEM_ACTOR, now)
             uow.cases.save(

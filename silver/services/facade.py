@@ -24,6 +24,7 @@ from silver.domain.errors import ConfigError
 from silver.domain.ports import AuditWitness, LoginThrottle, PurgeRow
 from silver.domain.reference import DatasetInfo
 from silver.domain.stats.export import PilotStatistics
+from silver.domain.stats.guards import default_audience
 from silver.domain.stats.rows import Reader
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import User
@@ -45,6 +46,7 @@ from silver.services import (
     outbox,
     outcomes,
     people,
+    privacy,
     reference,
     retention,
     screening,
@@ -79,8 +81,11 @@ class Cases:
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
 
-    def create(self, body: dict[str, Any], user: User) -> Case:
-        return intake.create_case(body, user, self._ctx.uow(), self._ctx.keys())
+    def create(self, body: dict[str, Any], user: User, *, validated: bool = False) -> Case:
+        """A new draft; `validated`: the body came from `validate_case_body` already."""
+        return intake.create_case(
+            body, user, self._ctx.uow(), self._ctx.keys(), validated=validated
+        )
 
     def get(self, case_id: str, user: User, purpose: str = "view") -> Case:
         return intake.get_case(case_id, user, self._ctx.uow(), self._ctx.keys(), purpose)
@@ -424,14 +429,20 @@ class Stats:
         self._ctx = ctx
 
     def pilot(
-        self, period_from: date | None, period_to: date | None, audience: str
+        self,
+        period_from: date | None,
+        period_to: date | None,
+        audience: str | None,
+        user: User | None = None,
     ) -> PilotStatistics:
+        """The figures for `audience`; without one, `public` for an evaluator (their figures
+        travel furthest) and `internal` for an admin."""
         settings = self._ctx.settings
         return stats.pilot_statistics(
             self._ctx.stats_reader,
             period_from=period_from,
             period_to=period_to,
-            audience=audience,
+            audience=audience or default_audience(user),
             quota_limit=settings.quota,
             suppress_below=settings.suppress_below,
         )
@@ -488,6 +499,65 @@ class Reference:
         return reference.list_datasets(self._ctx.uow())
 
 
+@retrying_methods
+class Privacy:
+    """Data-subject requests (the privacy officer): search, report, rectify, erase, restrict."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def search(self, query: dict[str, Any], user: User) -> list[dict[str, Any]]:
+        return privacy.subject_search(query, user, self._ctx.uow(), self._ctx.keys())
+
+    def report(
+        self, case_id: str, subject: str, user: User, request_reference: str | None = None
+    ) -> dict[str, Any]:
+        return privacy.subject_report(
+            case_id, subject, user, self._ctx.uow(), self._ctx.keys(), request_reference
+        )
+
+    def rectify(
+        self, case_id: str, body: dict[str, Any], version: int | None, user: User
+    ) -> privacy.Correction:
+        return privacy.rectify(
+            case_id,
+            body,
+            version,
+            user,
+            self._ctx.uow(),
+            self._ctx.keys(),
+            self._ctx.enqueue_notices,
+            self._ctx.settings.message_ttl_days,
+        )
+
+    def erase(
+        self, case_id: str, subject: str, body: dict[str, Any], user: User
+    ) -> privacy.Correction:
+        return privacy.erase(
+            case_id,
+            subject,
+            body,
+            user,
+            self._ctx.uow(),
+            self._ctx.keys(),
+            self._ctx.enqueue_notices,
+            self._ctx.settings.message_ttl_days,
+        )
+
+    def restrict(
+        self, case_id: str, subject: str, body: dict[str, Any], user: User
+    ) -> dict[str, Any]:
+        return privacy.restrict(case_id, subject, body, user, self._ctx.uow(), self._ctx.keys())
+
+    def corrections(self, case_id: str, user: User) -> list[dict[str, Any]]:
+        return privacy.corrections(case_id, user, self._ctx.uow(), self._ctx.keys())
+
+    def retry_correction(self, case_id: str, message_id: str, user: User) -> dict[str, Any]:
+        return privacy.retry_correction(
+            case_id, message_id, user, self._ctx.uow(), self._ctx.enqueue_notices
+        )
+
+
 class Services:
     """Every service, bound to the one context the bootstrap made."""
 
@@ -503,6 +573,7 @@ class Services:
         self.retention = Retention(ctx)
         self.stats = Stats(ctx)
         self.reference = Reference(ctx)
+        self.privacy = Privacy(ctx)
         self.master_keys = Keys(ctx)
         self.signing_keys = SigningKeys(ctx)
 

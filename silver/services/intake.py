@@ -14,9 +14,9 @@ from typing import Any
 from silver.domain import access, matching, projection
 from silver.domain.audit import AuditEvent
 from silver.domain.case_body import validate_case_body
-from silver.domain.cases import Case, Status, StatusChange, case_number, subject_label
+from silver.domain.cases import Case, Status, StatusChange, subject_label
 from silver.domain.errors import Conflict, PreconditionFailed
-from silver.domain.ports import CaseChanges, CasePlainFields, CaseRow
+from silver.domain.ports import CaseChanges, CasePlainFields, CaseRow, NewCaseRow
 from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import Role, User
 from silver.domain.versions import check_version
@@ -44,40 +44,48 @@ def _plain_fields(body: dict[str, Any]) -> CasePlainFields:
     }
 
 
+plain_fields = _plain_fields
+
+
 def create_case(
     body: dict[str, Any],
     user: User,
     uow: AbstractUnitOfWork,
     keys: KeyMaterial,
     now: datetime | None = None,
+    *,
+    validated: bool = False,
 ) -> Case:
+    """A new draft case. `validated`: `body` is already the output of `validate_case_body`
+    (the API's schema ran it), so it is not checked a second time.
+
+    The transaction writes the case and its projection first and takes the two global locks
+    last: the year's case-number counter (the last write of that statement), then, right
+    before the commit, the audit chain's head. Concurrent intakes queue on them only for the
+    end of the transaction, not for the whole of it."""
     access.check_owner(user, user.agency.value if user.agency else "")
     assert user.agency is not None
     now = now or utcnow()
-    body = with_defaults(validate_case_body(body))
+    body = with_defaults(body if validated else validate_case_body(body))
     case_id = str(uuid.uuid4())
     data_key, wrapped = case_store.new_case_key(case_id, keys)
     history = [StatusChange(Status.DRAFT, now, user.username)]
+    row: NewCaseRow = {
+        "id": case_id,
+        "agency": user.agency.value,
+        "proposed_by": user.username,
+        "status": Status.DRAFT.value,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+        "wrapped_key": wrapped,
+        "body": case_store.seal_body(data_key, case_id, body),
+        "history": history_json(history),
+        **_plain_fields(body),
+    }
+    graph = projection.project(case_id, body, keys.index_key, user.agency.value)
     with uow:
-        number = case_number(now.year, uow.cases.next_sequence(now.year))
-        row: CaseRow = {
-            "id": case_id,
-            "number": number,
-            "agency": user.agency.value,
-            "proposed_by": user.username,
-            "status": Status.DRAFT.value,
-            "version": 1,
-            "created_at": now,
-            "updated_at": now,
-            "wrapped_key": wrapped,
-            "body": case_store.seal_body(data_key, case_id, body),
-            "history": history_json(history),
-            **_plain_fields(body),  # type: ignore[typeddict-item]  # all required keys given
-        }
-        uow.cases.add(row)
-        uow.cases.replace_projection(
-            case_id, projection.project(case_id, body, keys.index_key, user.agency.value)
-        )
+        number = uow.cases.add(row, graph, now.year)
         uow.audit.append(
             AuditEvent("case.create", user.username, now, case_id, detail={"number": number})
         )

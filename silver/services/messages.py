@@ -68,6 +68,10 @@ ASSET_CATEGORIES: Mapping[str, str] = {
 
 Body = Mapping[str, Any]
 
+LEGAL_BASIS_CORRECTION = (
+    "LED art. 16(6) (Directive (EU) 2016/680), as implemented in the Wpg and Wjsg"
+)
+
 
 # --- Payload ------------------------------------------------------------------------------------
 
@@ -263,6 +267,106 @@ def message_id_for(case_id: str, recipient: str, round_: int) -> str:
     if round_ < 0:
         raise ValueError("round_ must not be negative")
     return str(uuid.uuid5(MESSAGE_NAMESPACE, f"{case_id}\x1f{recipient}\x1f{round_}"))
+
+
+def correction_message_id(case_id: str, recipient: str, correction_id: str) -> str:
+    """The id of one correction's message to one recipient: a retried job cannot send twice."""
+    return str(uuid.uuid5(MESSAGE_NAMESPACE, f"{case_id}\x1f{recipient}\x1f{correction_id}"))
+
+
+def received_subject(message: Mapping[str, Any], key: str) -> dict[str, Any] | None:
+    """The subject `key` as a sent message carried it, or None when it did not carry them."""
+    payload = message.get("payload")
+    if not isinstance(payload, Mapping):
+        return None
+    for subject in _items(payload, "subjects"):
+        if subject.get("key") == key:
+            return dict(subject)
+    return None
+
+
+def correction_payload(
+    instrument: str,
+    subject: Body,
+    corrected: Mapping[str, Any],
+    reason: str,
+    corrects: str,
+) -> dict[str, Any] | None:
+    """What a recipient that received `subject` is told of its rectification or erasure (LED
+    art. 16(6)): the subject's key, for a rectification the corrected fields among those a
+    message may carry (their new values, minimised as a dissemination's), and the reason.
+    None when the correction touches nothing the recipient received."""
+    payload: dict[str, Any] = {
+        "subject": subject.get("key"),
+        "corrects_message_id": corrects,
+        "reason": reason,
+        "legal_basis": LEGAL_BASIS_CORRECTION,
+    }
+    if instrument == "erasure":
+        payload["requested_action"] = (
+            "Erase every personal data on this subject received with the message named, and "
+            "what was derived from it, unless national law obliges you to keep it."
+        )
+        return payload
+    allowed = ORGANISATION_FIELDS if subject.get("kind") == "organisation" else PERSON_FIELDS
+    fields = {name: value for name, value in corrected.items() if name in allowed}
+    if not fields:
+        return None
+    shown = _subject({**subject, **fields})
+    payload["corrected_fields"] = {name: shown.get(name) for name in fields}
+    payload["requested_action"] = (
+        "Replace the values of the fields named in every copy of the data received with the "
+        "message named."
+    )
+    return payload
+
+
+def build_correction(
+    *,
+    message_id: str,
+    case_number: str,
+    instrument: str,
+    recipient: str,
+    created_at: datetime,
+    expires_at: datetime,
+    sender: str,
+    payload: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The envelope of a rectification or an erasure, as a dissemination's (`build_message`)."""
+    if instrument not in ("rectification", "erasure"):
+        raise ValueError(f"a correction is a rectification or an erasure, not {instrument!r}")
+    if expires_at <= created_at:
+        raise ValueError("a message must expire after it is created")
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "message_id": message_id,
+        "case_number": case_number,
+        "instrument": instrument,
+        "recipient": recipient,
+        "sender": sender,
+        "created_at": utc_text(created_at),
+        "expires_at": utc_text(expires_at),
+        "handling": dict(HANDLING),
+        "payload": copy.deepcopy(dict(payload)),
+    }
+
+
+def correction_categories(payload: Body) -> list[str]:
+    """The categories of personal data a correction carries (the transfer log)."""
+    found = {"corrections"}
+    corrected = payload.get("corrected_fields")
+    if isinstance(corrected, Mapping):
+        for field, category in (
+            ("full_name", "identity"),
+            ("aliases", "identity"),
+            ("name", "organisations"),
+            ("date_of_birth", "date_of_birth"),
+            ("nationalities", "nationality"),
+            ("identifiers", "identity_documents"),
+        ):
+            if field in corrected:
+                found.add(category)
+    return sorted(found)
 
 
 # --- Signatures ---------------------------------------------------------------------------------

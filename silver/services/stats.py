@@ -13,6 +13,7 @@ from silver.domain.errors import ValidationFailed
 from silver.domain.stats.assemble import assemble
 from silver.domain.stats.catalogue import AUDIENCES
 from silver.domain.stats.export import PilotStatistics
+from silver.domain.stats.guards import PUBLIC, check_public_window
 from silver.domain.stats.rates import RateTable, default_rates
 from silver.domain.stats.rows import Reader
 from silver.domain.stats.suppression import suppress
@@ -44,6 +45,8 @@ def pilot_statistics(
         raise ValidationFailed({"audience": [f"must be one of {', '.join(AUDIENCES)}"]})
     start, end = period_bounds(period_from, period_to)
     now = now or datetime.now(UTC)
+    if audience == PUBLIC:
+        check_public_window(period_from, period_to, now.date())
     rates = rates or default_rates()
     table = assemble(read(start, end, now, rates.convertible), quota_limit, rates)
     public = audience == "public"

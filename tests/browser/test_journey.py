@@ -305,6 +305,9 @@ def test_a_case_goes_from_the_form_through_four_eyes_to_an_answer_and_the_report
         "src", re.compile(r"^data:image/svg\+xml;base64,")
     )
     journey.shot("evaluator-report")
+    # An evaluator's report is the public one unless they ask for the internal figures, which
+    # show the single answer this journey recorded.
+    journey.go("/report?audience=internal")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the figures (CSV)").click()
     saved = artifacts / "pilot-stats.csv"

@@ -545,7 +545,7 @@ def test_every_figure_matches_a_generated_data_set(
     client: FlaskClient, login: Login, make_data: Any, svc: Services
 ) -> None:
     data = make_data(60, purged=2)
-    doc = fetch(client, f"/api/v1/stats/pilot?{data.query}", login("evaluator"))
+    doc = fetch(client, f"/api/v1/stats/pilot?{data.query}&audience=internal", login("evaluator"))
     assert doc["period"] == {"from": f"{data.year}-01-01", "to": f"{data.year}-12-31"}
     assert doc["audience"] == "internal" and doc["suppress_below"] is None
     assert doc["rates"]["date"] and "Central Bank" in doc["rates"]["source"]
@@ -594,7 +594,7 @@ def test_three_cases_are_all_suppressed_for_the_public(
 ) -> None:
     data = make_data(3, full=True)
     evaluator = login("evaluator")
-    internal = flat(fetch(client, f"/api/v1/stats/pilot?{data.query}", evaluator))
+    internal = flat(fetch(client, f"/api/v1/stats/pilot?{data.query}&audience=internal", evaluator))
     assert internal[("funnel", "total", "all", "proposed")] == 3
     assert internal[("countries", "total", "all", "received")] >= 5
     public = fetch(client, f"/api/v1/stats/pilot?{data.query}&audience=public", evaluator)
@@ -635,7 +635,7 @@ def test_the_period_includes_both_days_to_the_last_moment(
         evaluator = login("evaluator")
 
         def proposed(query: str) -> int:
-            doc = fetch(client, f"/api/v1/stats/pilot?{query}", evaluator)
+            doc = fetch(client, f"/api/v1/stats/pilot?{query}&audience=internal", evaluator)
             return int(doc["sections"]["funnel"]["total"]["all"]["proposed"])
 
         assert proposed(f"from={year}-03-10&to={year}-03-20") == 4
@@ -643,6 +643,35 @@ def test_the_period_includes_both_days_to_the_last_moment(
         assert proposed(f"from={year}-03-20&to={year}-03-20") == 2
         assert proposed(f"from={year}-03-21&to={year}-03-21") == 1
         assert proposed(f"from={year}-03-09&to={year}-03-21") == 6
+    finally:
+        delete(svc, prefix)
+
+
+def test_a_one_day_window_cannot_single_out_a_case_for_an_evaluator(
+    client: FlaskClient, login: Login, make_data: Any, svc: Services
+) -> None:
+    data = make_data(0)
+    year, prefix = data.year, f"stats-test-{uuid.uuid4().hex[:10]}"
+    gen = Generator(random.Random(), prefix, year, data.participants)
+    try:
+        write(svc, [gen.case(datetime(year, 5, 14, 10, 0, tzinfo=UTC))])
+        evaluator = login("evaluator")
+        one_day = f"from={year}-05-14&to={year}-05-14"
+        for query in (one_day, f"{one_day}&audience=public", f"from={year}-05-01&to={year}-05-30"):
+            for path in ("/api/v1/stats/pilot", "/api/v1/stats/pilot/report"):
+                refused = client.get(f"{path}?{query}", headers=evaluator)
+                assert refused.status_code == 422, (path, query)
+                assert "from" in refused.json["errors"]
+        # A month is the shortest public window, and its single case is suppressed.
+        month = fetch(client, f"/api/v1/stats/pilot?from={year}-05-01&to={year}-05-31", evaluator)
+        assert month["audience"] == "public" and month["suppress_below"] == 5
+        assert month["sections"]["funnel"]["total"]["all"]["proposed"] == "<5"
+        # Only when they ask for it does an evaluator get the internal figures; an admin's
+        # default stays internal.
+        internal = fetch(client, f"/api/v1/stats/pilot?{one_day}&audience=internal", evaluator)
+        assert internal["sections"]["funnel"]["total"]["all"]["proposed"] == 1
+        admin = fetch(client, f"/api/v1/stats/pilot?{one_day}", login("admin"))
+        assert admin["audience"] == "internal"
     finally:
         delete(svc, prefix)
 

@@ -176,8 +176,15 @@ PAGES: list[tuple[str, set[str]]] = [
     ("/admin/users", {"admin"}),
     ("/admin/countries", {"admin", "screener"}),
     ("/admin/countries/BR", {"admin", "screener"}),
+    ("/privacy", {"privacy_officer"}),
 ]
-ROLES = {"caseworker": "FIOD", "screener": None, "evaluator": None, "admin": None}
+ROLES = {
+    "caseworker": "FIOD",
+    "screener": None,
+    "evaluator": None,
+    "admin": None,
+    "privacy_officer": None,
+}
 
 
 def test_each_page_renders_for_its_roles_and_is_refused_for_the_others(

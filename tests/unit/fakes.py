@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from silver.domain.audit import GENESIS, AuditChain, AuditEvent, StoredEvent
+from silver.domain.cases import case_number
 from silver.domain.ports import (
     CaseChanges,
     CaseGraphRows,
@@ -25,6 +26,7 @@ from silver.domain.ports import (
     CountrySeedRow,
     DecisionRow,
     LinkRow,
+    NewCaseRow,
 )
 from silver.domain.projection import Projection
 from silver.domain.uow import AbstractUnitOfWork
@@ -61,12 +63,12 @@ class FakeCaseRepository:
     def __init__(self, store: FakeStore) -> None:
         self._s = store
 
-    def next_sequence(self, year: int) -> int:
+    def add(self, row: NewCaseRow, projection: Projection, year: int) -> str:
         self._s.counters[year] = self._s.counters.get(year, 0) + 1
-        return self._s.counters[year]
-
-    def add(self, row: CaseRow) -> None:
-        self._s.cases[row["id"]] = copy.deepcopy(row)
+        number = case_number(year, self._s.counters[year])
+        self._s.cases[row["id"]] = cast(CaseRow, {**copy.deepcopy(row), "number": number})
+        self._s.projections[row["id"]] = copy.deepcopy(projection)
+        return number
 
     def get(self, case_id: str, for_update: bool = False) -> CaseRow | None:
         row = self._s.cases.get(case_id)
@@ -173,11 +175,9 @@ class FakeAuditRepository:
     def __init__(self, store: FakeStore) -> None:
         self._s = store
 
-    def append(self, event: AuditEvent) -> StoredEvent:
+    def append(self, event: AuditEvent) -> None:
         prev = self._s.audit[-1].hash if self._s.audit else GENESIS
-        stored = AUDIT_CHAIN.link(len(self._s.audit) + 1, prev, event)
-        self._s.audit.append(stored)
-        return stored
+        self._s.audit.append(AUDIT_CHAIN.link(len(self._s.audit) + 1, prev, event))
 
     def head(self) -> tuple[int, str] | None:
         return (self._s.audit[-1].seq, self._s.audit[-1].hash) if self._s.audit else None

@@ -22,7 +22,7 @@ from silver.domain.stats.export import PilotStatistics, to_csv, to_json
 from silver.domain.users import Role
 from web.blueprint import bp
 from web.pages import load
-from web.session import requires
+from web.session import requires, user
 
 _query_schema = StatsQuerySchema()
 
@@ -30,7 +30,7 @@ _query_schema = StatsQuerySchema()
 def _statistics() -> tuple[PilotStatistics, dict[str, str]]:
     raw = {k: v for k, v in request.args.items() if k in ("from", "to", "audience") and v}
     query = load(_query_schema, raw)
-    result = services().stats.pilot(query["from_"], query["to"], query["audience"])
+    result = services().stats.pilot(query["from_"], query["to"], query["audience"], user())
     return result, raw
 
 
