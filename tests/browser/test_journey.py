@@ -1,6 +1,7 @@
 """The whole journey in a real headless Chromium: a caseworker proposes and submits a case
 through the form, two screeners approve it with four eyes, the jobs disseminate it, the
-caseworker records a country's answer and the evaluator finds it in the report and its CSV.
+caseworker records a country's answer and the evaluator finds it in the report and its CSV;
+the privacy officer finds the suspect by name and date of birth and reads where it went.
 
 Every step leaves a screenshot in var/test-artifacts/browser/, and every page the journey
 visits is checked with axe-core (axe-playwright-python): any serious or critical violation
@@ -336,15 +337,45 @@ def test_a_case_goes_from_the_form_through_four_eyes_to_an_answer_and_the_report
     expect(page.get_by_role("heading", name="Toegankelijkheidsverklaring")).to_be_visible()
     journey.shot("accessibility-statement-dutch")
     page.get_by_role("button", name="English").click()
+    journey.log_out()
+
+    # 9. The privacy officer finds the suspect by name and date of birth (the name written
+    # another way) and reads what is held and where it went.
+    journey.log_in(new_user(live_server, "privacy_officer"))
+    expect(page.get_by_role("heading", name="Data-subject requests")).to_be_visible()
+    page.get_by_label("Full name").fill(f"BROWSERPERSOON {tag}, Jan")
+    page.get_by_label("Date of birth").fill("1968-03-14")
+    page.get_by_label("Request reference").fill(f"AVG-{tag}")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#subject-hits")).to_contain_text(number)
+    journey.shot("privacy-officer-search")
+    page.get_by_role("link", name=number).click()
+    expect(page.locator("h1 .case-number")).to_have_text(number)
+    subject_page = page.url.removeprefix(live_server.url).split("?")[0]
+    expect(page.locator("#subject-held")).to_contain_text(f"Jan Browserpersoon {tag}")
+    expect(page.locator("#subject-transfers")).to_contain_text("Brazil (BR)")
+    journey.shot("privacy-officer-subject")
+    page.get_by_role("button", name="Nederlands").click()
+    expect(page.get_by_role("heading", name="Wat wordt verwerkt")).to_be_visible()
+    expect(page.locator("#subject-transfers")).to_contain_text("Brazilië (BR)")
+    journey.shot("privacy-officer-subject-dutch")
+    page.get_by_role("button", name="English").click()
 
     # Nothing the pages did was refused by the Content-Security-Policy, nor failed in a script;
     # axe-core found no serious or critical violation on any page the journey visited.
     assert journey.console_errors == []
     assert len(list(artifacts.glob("*.png"))) == journey.step
     assert journey.violations == []
-    assert {"/login", "/cases", "/cases/new", "/screening", "/report", "/toegankelijkheid"} <= (
-        journey.audited
-    )
+    assert {
+        "/login",
+        "/cases",
+        "/cases/new",
+        "/screening",
+        "/report",
+        "/toegankelijkheid",
+        "/privacy",
+        subject_page,
+    } <= journey.audited
 
 
 def test_the_case_form_is_completed_with_the_keyboard_alone(
@@ -404,7 +435,9 @@ def test_the_case_form_is_completed_with_the_keyboard_alone(
     assert journey.violations == []
 
 
-@pytest.mark.parametrize("role", ["caseworker", "screener", "evaluator", "admin"])
+@pytest.mark.parametrize(
+    "role", ["caseworker", "screener", "evaluator", "admin", "privacy_officer"]
+)
 def test_every_page_in_a_role_s_menu_passes_axe(
     journey: Journey, live_server: LiveServer, role: str
 ) -> None:
