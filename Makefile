@@ -22,7 +22,31 @@ $(VENV)/.deps: requirements.txt requirements-dev.txt | icu-install
 	@touch $@
 
 .PHONY: deps
-deps: pdf-libs $(VENV)/.deps ## Create the virtualenv, install the pinned dependencies (and Pango for PDFs)
+deps: pdf-libs $(VENV)/.deps i18n-compile ## Create the virtualenv, install the pinned dependencies (and Pango for PDFs), compile the translations
+
+# The pages' translations (Flask-Babel): web/translations/<lang>/LC_MESSAGES/messages.po is the
+# catalog in the repository; its compiled .mo is made here and never committed.
+PYBABEL := $(BIN)/pybabel
+I18N_DIR := web/translations
+I18N_POT := $(I18N_DIR)/messages.pot
+I18N_PO := $(wildcard $(I18N_DIR)/*/LC_MESSAGES/messages.po)
+I18N_MO := $(I18N_PO:.po=.mo)
+
+.PHONY: i18n-extract
+i18n-extract: $(VENV)/.deps ## Extract the pages' messages (`_()`, `N_()`) into web/translations/messages.pot
+	$(PYBABEL) --quiet extract -F babel.cfg -k translate -k N_ --no-location --sort-output \
+	  --project=Silver -o $(I18N_POT) web
+
+.PHONY: i18n-update
+i18n-update: i18n-extract ## Merge new messages into the catalogs (then translate the empty msgstr in the .po)
+	$(PYBABEL) --quiet update -i $(I18N_POT) -d $(I18N_DIR) --no-fuzzy-matching --ignore-obsolete \
+	  --width=100
+
+.PHONY: i18n-compile
+i18n-compile: $(I18N_MO) ## Compile the catalogs (.po) into the .mo files the pages read
+
+$(I18N_DIR)/%/LC_MESSAGES/messages.mo: $(I18N_DIR)/%/LC_MESSAGES/messages.po | $(VENV)/.deps
+	$(PYBABEL) --quiet compile -i $< -o $@ -l $*
 
 # WeasyPrint (the PDF report) needs Pango >= 1.44 with its FreeType backend and HarfBuzz's subset
 # library, plus a font; Debian 11 and later package them.

@@ -19,9 +19,22 @@ def init_web(app: Flask, settings: Settings) -> None:
     from silver.domain.users import Role
     from web import views  # noqa: F401 - registers the routes on the blueprint
     from web.blueprint import bp
-    from web.i18n import LANGUAGES, current_language, label, translate
+    from web.i18n import (
+        LANGUAGES,
+        country_label,
+        country_name,
+        current_language,
+        day,
+        init_i18n,
+        label,
+        money,
+        translate,
+        when,
+    )
+    from web.messages import message
     from web.security import WebSessionInterface, csrf_token
     from web.session import current_user
+    from web.verdict import verdict_causes
 
     app.secret_key = session_secret(settings)
     app.config.update(
@@ -31,10 +44,19 @@ def init_web(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_SECURE=settings.cookie_secure == "true",
     )
     app.session_interface = WebSessionInterface(settings.cookie_secure)
+    init_i18n(app)
     app.register_blueprint(bp)
+    app.jinja_env.filters["message"] = message
     app.jinja_env.globals.update(
         _=translate,
         label=label,
+        message=message,
+        verdict_causes=verdict_causes,
+        country_name=country_name,
+        country_label=country_label,
+        when=when,
+        day=day,
+        format_money=money,
         csrf_token=csrf_token,
         current_user=current_user,
         lang=current_language,

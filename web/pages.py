@@ -28,6 +28,7 @@ from silver.domain.errors import (
 )
 from web.blueprint import bp
 from web.i18n import translate as _
+from web.messages import message
 from web.security import add_security_headers, check_csrf
 from web.session import safe_next
 
@@ -74,8 +75,8 @@ def _is_login() -> bool:
 
 def described(exc: SilverError) -> str:
     if isinstance(exc, ValidationFailed):
-        return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.errors.items())
-    return exc.detail
+        return "; ".join(f"{k}: {' '.join(map(message, v))}" for k, v in exc.errors.items())
+    return message(exc.detail)
 
 
 def _same_site_referrer() -> str | None:

@@ -1,9 +1,13 @@
 """The whole journey in a real headless Chromium: a caseworker proposes and submits a case
 through the form, two screeners approve it with four eyes, the jobs disseminate it, the
-caseworker records a country's answer and the evaluator finds it in the report and its CSV.
+caseworker records a country's answer and the evaluator finds it in the report and its CSV;
+the privacy officer finds the suspect by name and date of birth and reads where it went.
 
-Every step leaves a screenshot in var/test-artifacts/browser/. No waiting on clocks: each
-check is Playwright's auto-waiting `expect`.
+Every step leaves a screenshot in var/test-artifacts/browser/, and every page the journey
+visits is checked with axe-core (axe-playwright-python): any serious or critical violation
+fails the test, with axe's report beside the screenshots. The case form is also completed
+with the keyboard alone. No waiting on clocks: each check is Playwright's auto-waiting
+`expect`.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from rq import SimpleWorker
 
@@ -29,6 +34,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.e2e]
 # How long `expect` waits for a page to get there (the report counts the whole shared test
 # database); an upper bound for the wait, never a measurement.
 expect.set_options(timeout=30_000)
+AXE = Axe()
+# axe-core's impacts that fail the journey (the others, moderate and minor, are reported only).
+FAILING_IMPACTS = ("serious", "critical")
 
 
 class Journey:
@@ -40,6 +48,8 @@ class Journey:
         self.artifacts = artifacts
         self.step = 0
         self.console_errors: list[str] = []
+        self.audited: set[str] = set()
+        self.violations: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.console_errors.append(str(error)))
 
@@ -50,7 +60,27 @@ class Journey:
     def shot(self, name: str) -> None:
         self.step += 1
         path = self.artifacts / f"{self.step:02d}-{name}.png"
+        # From the top: the header and the case header stay in view, so a full-page picture
+        # taken lower down would show them in the middle of the page.
+        self.page.evaluate("window.scrollTo(0, 0)")
         self.page.screenshot(path=str(path), full_page=True)
+        self.audit(name)
+
+    def audit(self, name: str) -> None:
+        """axe-core on the page as it is now; serious and critical violations are kept for the
+        test's end, with axe's report written beside the screenshots."""
+        results = AXE.run(self.page)
+        self.audited.add(self.page.url.split("?")[0].removeprefix(self.server.url))
+        failing = [v for v in results.response["violations"] if v.get("impact") in FAILING_IMPACTS]
+        if results.violations_count:
+            report = self.artifacts / f"axe-{self.step:02d}-{name}.txt"
+            report.write_text(f"{self.page.url}\n\n{results.generate_report()}")
+        for violation in failing:
+            targets = [" ".join(node["target"]) for node in violation["nodes"]][:5]
+            self.violations.append(
+                f"{name} ({self.page.url}): {violation['impact']} {violation['id']}: "
+                f"{violation['help']} at {targets}"
+            )
 
     def go(self, path: str) -> None:
         self.page.goto(self.server.url + path)
@@ -59,12 +89,23 @@ class Journey:
         """With the keyboard: the username field has the focus, Tab to the password, Enter."""
         self.go("/login")
         expect(self.page.locator("#username")).to_be_focused()
+        if "/login" not in self.audited:
+            self.audit("login")
         self.page.keyboard.type(username)
         self.page.keyboard.press("Tab")
         expect(self.page.locator("#password")).to_be_focused()
         self.page.keyboard.type(PASSWORD)
         self.page.keyboard.press("Enter")
         expect(self.page.locator(".user-name")).to_have_text(username)
+
+    def tab_to(self, selector: str, limit: int = 120) -> None:
+        """Tab forward until the element has the focus: it is reachable by keyboard alone."""
+        target = self.page.locator(selector)
+        for _ in range(limit):
+            if target.evaluate("element => element === document.activeElement"):
+                return
+            self.page.keyboard.press("Tab")
+        raise AssertionError(f"{selector} was not reached with Tab in {limit} presses")
 
     def log_out(self) -> None:
         self.page.get_by_role("button", name="Log out").click()
@@ -251,7 +292,7 @@ def test_a_case_goes_from_the_form_through_four_eyes_to_an_answer_and_the_report
     expect(page.locator(".flash")).to_contain_text("The answer of BR was recorded")
     outcomes = page.locator("table.outcomes")
     expect(outcomes).to_contain_text("frozen")
-    expect(outcomes).to_contain_text("250000.00 EUR")
+    expect(outcomes).to_contain_text("€250,000.00")
     expect(notice.locator(".notice-status")).to_have_text("acknowledged")
     journey.shot("caseworker-answer-recorded")
     journey.log_out()
@@ -288,6 +329,127 @@ def test_a_case_goes_from_the_form_through_four_eyes_to_an_answer_and_the_report
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
-    # Nothing the pages did was refused by the Content-Security-Policy, nor failed in a script.
+    # 8. The accessibility statement, linked from every page's footer.
+    page.get_by_role("link", name="Accessibility statement").click()
+    expect(page.get_by_role("heading", name="Accessibility statement")).to_be_visible()
+    journey.shot("accessibility-statement")
+    page.get_by_role("button", name="Nederlands").click()
+    expect(page.get_by_role("heading", name="Toegankelijkheidsverklaring")).to_be_visible()
+    journey.shot("accessibility-statement-dutch")
+    page.get_by_role("button", name="English").click()
+    journey.log_out()
+
+    # 9. The privacy officer finds the suspect by name and date of birth (the name written
+    # another way) and reads what is held and where it went.
+    journey.log_in(new_user(live_server, "privacy_officer"))
+    expect(page.get_by_role("heading", name="Data-subject requests")).to_be_visible()
+    page.get_by_label("Full name").fill(f"BROWSERPERSOON {tag}, Jan")
+    page.get_by_label("Date of birth").fill("1968-03-14")
+    page.get_by_label("Request reference").fill(f"AVG-{tag}")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#subject-hits")).to_contain_text(number)
+    journey.shot("privacy-officer-search")
+    page.get_by_role("link", name=number).click()
+    expect(page.locator("h1 .case-number")).to_have_text(number)
+    subject_page = page.url.removeprefix(live_server.url).split("?")[0]
+    expect(page.locator("#subject-held")).to_contain_text(f"Jan Browserpersoon {tag}")
+    expect(page.locator("#subject-transfers")).to_contain_text("Brazil (BR)")
+    journey.shot("privacy-officer-subject")
+    page.get_by_role("button", name="Nederlands").click()
+    expect(page.get_by_role("heading", name="Wat wordt verwerkt")).to_be_visible()
+    expect(page.locator("#subject-transfers")).to_contain_text("Brazilië (BR)")
+    journey.shot("privacy-officer-subject-dutch")
+    page.get_by_role("button", name="English").click()
+
+    # Nothing the pages did was refused by the Content-Security-Policy, nor failed in a script;
+    # axe-core found no serious or critical violation on any page the journey visited.
     assert journey.console_errors == []
     assert len(list(artifacts.glob("*.png"))) == journey.step
+    assert journey.violations == []
+    assert {
+        "/login",
+        "/cases",
+        "/cases/new",
+        "/screening",
+        "/report",
+        "/toegankelijkheid",
+        "/privacy",
+        subject_page,
+    } <= journey.audited
+
+
+def test_the_case_form_is_completed_with_the_keyboard_alone(
+    journey: Journey, live_server: LiveServer
+) -> None:
+    page = journey.page
+    tag = uuid.uuid4().hex[:6]
+    journey.log_in(new_user(live_server, "caseworker", "FIOD"))
+    journey.tab_to("a.side-nav__link >> text=New case")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="New case")).to_be_visible()
+    keys = page.keyboard
+
+    journey.tab_to("#title")
+    keys.type(f"Operatie Toetsenbord {tag}")
+    journey.tab_to("#national_reference")
+    keys.type(f"FIOD-K-{tag}")
+    journey.tab_to("#max_penalty_years")
+    keys.type("6")
+    journey.tab_to("#requested_instrument")
+    keys.press("ArrowDown")
+    keys.press("ArrowDown")
+    expect(page.locator("#requested_instrument")).to_have_value("diffusion")
+    journey.tab_to("#crime_types-fraud")
+    keys.press("Space")
+    expect(page.locator("#crime_types-fraud")).to_be_checked()
+    journey.tab_to("#offence_summary")
+    keys.type("Invoice fraud; the proceeds went to Spain.")
+    journey.tab_to("#legal_basis_type")
+    keys.press("ArrowDown")
+    expect(page.locator("#legal_basis_type")).not_to_have_value("")
+    journey.tab_to("#legal_basis_reference")
+    keys.type("RC 2026/77")
+    journey.tab_to("#target_countries")
+    keys.type("ES")
+    journey.tab_to("#subjects-0-key")
+    keys.type("s1")
+    journey.tab_to("#subjects-0-full_name")
+    keys.type(f"Karel Toetsenbord {tag}")
+    journey.tab_to("#subjects-0-nationalities")
+    keys.type("NL")
+    journey.tab_to("#assets-0-key")
+    keys.type("a1")
+    journey.tab_to("#assets-0-iban")
+    keys.type(nl_iban())
+    journey.tab_to("#assets-0-country")
+    keys.type("ES")
+    journey.shot("keyboard-case-form")
+    journey.tab_to("#save-case")
+    keys.press("Enter")
+
+    expect(page.locator(".flash")).to_contain_text("was created as a draft")
+    expect(page.locator("h1 .case-title")).to_have_text(f"Operatie Toetsenbord {tag}")
+    expect(page.locator("table.subjects")).to_contain_text(f"Karel Toetsenbord {tag}")
+    journey.shot("keyboard-case-created")
+    assert journey.console_errors == []
+    assert journey.violations == []
+
+
+@pytest.mark.parametrize(
+    "role", ["caseworker", "screener", "evaluator", "admin", "privacy_officer"]
+)
+def test_every_page_in_a_role_s_menu_passes_axe(
+    journey: Journey, live_server: LiveServer, role: str
+) -> None:
+    """Each role's menu, page by page, and the password page: a screenshot and axe-core."""
+    page = journey.page
+    journey.log_in(new_user(live_server, role, "FIOD" if role == "caseworker" else None))
+    links = page.locator("nav.side-nav a.side-nav__link")
+    targets = [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
+    assert len(targets) >= 2
+    for path in targets:
+        journey.go(path)
+        expect(page.locator("h1")).to_be_visible()
+        journey.shot(f"{role}-menu-{path.strip('/').replace('/', '-') or 'home'}")
+    assert journey.console_errors == []
+    assert journey.violations == []

@@ -525,9 +525,22 @@ def test_the_privacy_officer_works_on_the_pages(
     assert bad.status_code == 303  # back to the page, with the message
     assert "changes.date_of_birth" in text(officer.get(page_url))
 
+    # The pages in Dutch: the catalog's words, country names and the instruments translated.
+    officer.post("/language", {"lang": "nl", "next": page_url}, page_url)
+    dutch = text(officer.get(page_url))
+    assert "Wat wordt verwerkt" in dutch and "Verstrekkingen" in dutch, dutch
+    assert "Spanje (ES)" in dutch and "rectificatie" in dutch and "privacyfunctionaris" in dutch
+    assert "Verzoeken van betrokkenen" in text(officer.get("/privacy"))
+    officer.post("/language", {"lang": "en", "next": page_url}, page_url)
+
     letter = officer.get(f"{page_url}/report.pdf")
     assert letter.status_code == 200 and letter.data.startswith(b"%PDF")
-    for role, agency in (("caseworker", "OM"), ("screener", None), ("evaluator", None)):
+    for role, agency in (
+        ("caseworker", "OM"),
+        ("screener", None),
+        ("evaluator", None),
+        ("admin", None),
+    ):
         other = log_in(app, _web_user(svc, role, agency))
         assert other.get("/privacy").status_code == 403, role
         assert other.get(page_url).status_code == 403, role

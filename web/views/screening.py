@@ -18,6 +18,7 @@ from web.blueprint import bp
 from web.i18n import translate as _
 from web.pages import Problem, attempt, load
 from web.session import requires, user
+from web.verdict import verdict_causes
 
 PAGE_SIZE = 50
 _decision_schema = DecisionBodySchema()
@@ -82,25 +83,51 @@ def _posted(data: Any) -> dict[str, Any]:
     }
 
 
+RISK_ORDER = {"low": 0, "medium": 1, "high": 2, "prohibited": 3}
+
+
+def _split_countries(
+    countries: list[dict[str, Any]],
+    targets: set[str],
+    values: dict[str, Any],
+    errors: dict[str, list[str]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The countries a screener must see (the targets, those ticked, those with an error), and
+    the other participants, highest risk first, folded away on the page but still in the form."""
+    chosen = set(values.get("countries") or [])
+
+    def in_view(c: dict[str, Any]) -> bool:
+        code = c["country"]
+        return code in targets or code in chosen or f"transfer_bases.{code}" in errors
+
+    return [c for c in countries if in_view(c)], [c for c in countries if not in_view(c)]
+
+
 def screening_page(
     case_id: str, posted: dict[str, Any] | None = None, problem: Problem | None = None
 ) -> str:
     view = services().cases.view(case_id, user(), "web: screening the case")
     case, result, first = view.case, view.screening, view.first_approval
     targets = set(case.body.get("target_countries") or [])
+    values = posted or _prefill(case.body, result, first)
     countries = sorted(
-        result.get("countries", []), key=lambda c: (c["country"] not in targets, c["country"])
+        result.get("countries", []),
+        key=lambda c: (c["country"] not in targets, -RISK_ORDER.get(c["risk"], 0), c["country"]),
     )
+    errors = forms.without_indexes(problem.errors) if problem else {}
+    shown, others = _split_countries(countries, targets, values, errors)
     return render_template(
         "web/screening/show.html",
         case=case,
         body=case.body,
         result=result,
-        countries=countries,
+        countries=shown,
+        other_countries=others,
+        causes=verdict_causes(result, targets),
         decisions=view.decisions,
         first=first,
         notices=view.notices,
-        values=posted or _prefill(case.body, result, first),
+        values=values,
         decidable=case.status in decision_service.DECIDABLE,
         instruments=INSTRUMENTS,
         reason_codes=REASON_CODES,
@@ -108,7 +135,7 @@ def screening_page(
             dict.fromkeys(f["rule"] for f in result["findings"] if f["severity"] == "warn")
         ),
         problem=problem,
-        errors=forms.without_indexes(problem.errors) if problem else {},
+        errors=errors,
     )
 
 
