@@ -111,6 +111,7 @@ TABLE: dict[tuple[str, str], str] = {
     # --- The pages -----------------------------------------------------------------------
     ("GET", "/"): "login ok ok ok ok ok ok",
     ("GET", "/login"): "ok ok ok ok ok ok ok",
+    ("GET", "/toegankelijkheid"): "ok ok ok ok ok ok ok",  # the accessibility statement
     ("POST", "/login"): "401 401 401 401 401 401 401",  # an unknown user
     ("POST", "/logout"): "ok ok ok ok ok ok ok",
     ("POST", "/language"): "ok ok ok ok ok ok ok",
