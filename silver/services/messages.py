@@ -234,6 +234,29 @@ def build_message(
 ) -> dict[str, Any]:
     """The envelope around a payload: who, when, until when, and how it may be handled."""
     check_recipient(instrument, recipient)
+    return _message_envelope(
+        message_id=message_id,
+        case_number=case_number,
+        instrument=instrument,
+        recipient=recipient,
+        created_at=created_at,
+        expires_at=expires_at,
+        sender=sender,
+        payload=payload,
+    )
+
+
+def _message_envelope(
+    *,
+    message_id: str,
+    case_number: str,
+    instrument: str,
+    recipient: str,
+    created_at: datetime,
+    expires_at: datetime,
+    sender: str,
+    payload: Mapping[str, Any],
+) -> dict[str, Any]:
     if expires_at <= created_at:
         raise ValueError("a message must expire after it is created")
     return {
@@ -335,20 +358,16 @@ def build_correction(
     """The envelope of a rectification or an erasure, as a dissemination's (`build_message`)."""
     if instrument not in ("rectification", "erasure"):
         raise ValueError(f"a correction is a rectification or an erasure, not {instrument!r}")
-    if expires_at <= created_at:
-        raise ValueError("a message must expire after it is created")
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "message_id": message_id,
-        "case_number": case_number,
-        "instrument": instrument,
-        "recipient": recipient,
-        "sender": sender,
-        "created_at": utc_text(created_at),
-        "expires_at": utc_text(expires_at),
-        "handling": dict(HANDLING),
-        "payload": copy.deepcopy(dict(payload)),
-    }
+    return _message_envelope(
+        message_id=message_id,
+        case_number=case_number,
+        instrument=instrument,
+        recipient=recipient,
+        created_at=created_at,
+        expires_at=expires_at,
+        sender=sender,
+        payload=payload,
+    )
 
 
 def correction_categories(payload: Body) -> list[str]:
