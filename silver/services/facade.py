@@ -162,14 +162,24 @@ class Cases:
 
     def matches(self, case_id: str, user: User, purpose: str) -> list[dict[str, Any]]:
         """Reference entities and other cases that share a matching key with the case."""
-        return tracing.matches(case_id, user, self._ctx.uow(), self._ctx.keys(), purpose)
+        return tracing.matches(
+            case_id, user, self._ctx.uow(), self._ctx.keys(), purpose, self._ctx.record_read
+        )
 
     def trace(
         self, case_id: str, start: str, direction: str, depth: int, user: User, purpose: str
     ) -> dict[str, Any]:
         """Where ownership and control lead from a subject or asset (down or up)."""
         return tracing.trace(
-            case_id, start, direction, depth, user, self._ctx.uow(), self._ctx.keys(), purpose
+            case_id,
+            start,
+            direction,
+            depth,
+            user,
+            self._ctx.uow(),
+            self._ctx.keys(),
+            purpose,
+            self._ctx.record_read,
         )
 
     def add_reference_asset(

@@ -24,7 +24,7 @@ from silver.domain.uow import AbstractUnitOfWork
 from silver.domain.users import Role, User
 from silver.infra.keys import KeyMaterial
 from silver.services.case_store import utcnow
-from silver.services.intake import asset_label, read_visible
+from silver.services.intake import RecordEvent, asset_label, read_visible
 
 DIRECTIONS = ("down", "up")
 MIN_DEPTH, MAX_DEPTH, DEFAULT_DEPTH = 1, 6, 4
@@ -52,23 +52,37 @@ def _by_uid(case: Case) -> dict[str, tuple[str, dict[str, Any]]]:
     return out
 
 
+def _audited(uow: AbstractUnitOfWork, event: AuditEvent, record: RecordEvent | None) -> None:
+    """Inside the reading unit of work: the read's audit event, in this transaction without
+    `record`; with it the event is committed after the read, in a transaction shared with
+    concurrent reads (silver/services/audit_batch.py), before anything is answered."""
+    if record is None:
+        uow.audit.append(event)
+        uow.commit()
+
+
 def matches(
-    case_id: str, user: User, uow: AbstractUnitOfWork, keys: KeyMaterial, purpose: str
+    case_id: str,
+    user: User,
+    uow: AbstractUnitOfWork,
+    keys: KeyMaterial,
+    purpose: str,
+    record: RecordEvent | None = None,
 ) -> list[dict[str, Any]]:
     with uow:
         _, case = read_visible(uow, case_id, user, keys)
         rows = uow.tracing.matches(case_id)
-        uow.audit.append(
-            AuditEvent(
-                "case.read",
-                user.username,
-                utcnow(),
-                case_id,
-                reason=purpose[:200],
-                detail={"view": "matches", "matches": len(rows)},
-            )
+        event = AuditEvent(
+            "case.read",
+            user.username,
+            utcnow(),
+            case_id,
+            reason=purpose[:200],
+            detail={"view": "matches", "matches": len(rows)},
         )
-        uow.commit()
+        _audited(uow, event, record)
+    if record is not None:
+        record(event)
     items = _by_uid(case)
     best: dict[tuple[Any, ...], dict[str, Any]] = {}
     for r in rows:
@@ -136,6 +150,7 @@ def trace(
     uow: AbstractUnitOfWork,
     keys: KeyMaterial,
     purpose: str,
+    record: RecordEvent | None = None,
     *,
     cap: int = RESULT_CAP,
     fanout: int = FANOUT,
@@ -167,23 +182,23 @@ def trace(
             if (other := n.get("case_id")) and other != case_id
         }
         cases = uow.tracing.cases(sorted(others)) if others else {}
-        uow.audit.append(
-            AuditEvent(
-                "case.read",
-                user.username,
-                utcnow(),
-                case_id,
-                reason=purpose[:200],
-                detail={
-                    "view": "trace",
-                    "from": start,
-                    "direction": direction,
-                    "depth": depth,
-                    "reached": min(len(rows), cap),
-                },
-            )
+        event = AuditEvent(
+            "case.read",
+            user.username,
+            utcnow(),
+            case_id,
+            reason=purpose[:200],
+            detail={
+                "view": "trace",
+                "from": start,
+                "direction": direction,
+                "depth": depth,
+                "reached": min(len(rows), cap),
+            },
         )
-        uow.commit()
+        _audited(uow, event, record)
+    if record is not None:
+        record(event)
     render = _Renderer(case, items, cases)
     reached = [render.reached(r, fanout) for r in rows[:cap]]
     return {

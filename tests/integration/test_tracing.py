@@ -267,3 +267,28 @@ def test_a_caseworker_adds_a_traced_vessel_to_the_case_with_its_country(
     company = {"dataset": dataset, "entity_id": f"{tag}-cy"}
     refused = client.post(url, json=company, headers={**cw, "If-Match": f'"{case["version"] + 1}"'})
     assert refused.status_code == 422 and "entity_id" in refused.json["errors"]
+
+
+def test_every_trace_and_every_match_list_is_an_audited_read(
+    client: FlaskClient, login: Login
+) -> None:
+    cw, admin = login("caseworker", "FIOD"), login("admin")
+    case = client.post("/api/v1/cases", json=case_body(), headers=cw).json
+    url = f"/api/v1/cases/{case['id']}"
+    reader = {**cw, "X-Purpose": "tracing the suspect"}
+    trace(client, case["id"], reader, **{"from": "s1", "direction": "down", "depth": 3})
+    assert client.get(f"{url}/matches", headers=reader).status_code == 200
+    # A refused query reads nothing, so it leaves no read behind.
+    assert client.get(f"{url}/trace?from=nobody", headers=reader).status_code == 422
+    trail = client.get(f"/api/v1/audit?case={case['id']}&page_size=200", headers=admin).json
+    reads = [e for e in trail if e["action"] == "case.read"]
+    assert [e["detail"]["view"] for e in reads] == ["trace", "matches"]
+    assert {e["actor"] for e in reads} == {cw["X-Test-User"]}
+    assert {e["reason"] for e in reads} == {"tracing the suspect"}
+    assert reads[0]["detail"] | {"reached": 0} == {
+        "view": "trace",
+        "from": "s1",
+        "direction": "down",
+        "depth": 3,
+        "reached": 0,
+    }
