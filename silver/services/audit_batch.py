@@ -17,7 +17,9 @@ a read costs what it did. If the shared transaction fails, each of its callers g
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from silver.domain.audit import AuditEvent
@@ -78,3 +80,26 @@ class GroupAppender:
                     slot.error = error
                 self._writing = False
                 self._cond.notify_all()
+
+
+# Threads that append a read's event while the reading thread goes on with its query (`beside`).
+_BESIDE = ThreadPoolExecutor(max_workers=16, thread_name_prefix="audit-beside")
+
+
+@contextmanager
+def beside(record: Callable[[AuditEvent], None] | None, event: AuditEvent) -> Iterator[None]:
+    """Appends `event` with `record` in another thread while the block runs, and leaves the
+    block only once the event is committed: a read whose access was checked is audited at the
+    same time as its (slower) query runs, instead of after it, and is still answered only
+    once audited. If the append fails, that error is raised (the caller answers nothing); an
+    error of the block is raised after the append has finished either way, so a read that was
+    asked for and allowed is in the chain even when its query failed. Without `record` the
+    block just runs (the caller appends in its own transaction)."""
+    if record is None:
+        yield
+        return
+    pending = _BESIDE.submit(record, event)
+    try:
+        yield
+    finally:
+        pending.result()

@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime
 
 from silver.domain.audit import AuditEvent
-from silver.services.audit_batch import GroupAppender
+from silver.services.audit_batch import GroupAppender, beside
 from tests.unit.fakes import FakeStore, FakeUnitOfWork
 
 NOW = datetime(2026, 12, 2, tzinfo=UTC)
@@ -97,3 +97,54 @@ def test_a_batch_is_bounded() -> None:
     assert _concurrent(appender, 7) == [None] * 7
     assert appender.commits == 3  # 1, then 3 and 3
     assert len(store.audit) == 7
+
+
+def test_beside_appends_while_the_block_runs_and_returns_only_once_committed() -> None:
+    committed: list[AuditEvent] = []
+    appending, release = threading.Event(), threading.Event()
+
+    def record(e: AuditEvent) -> None:
+        appending.set()
+        assert release.wait(10)
+        committed.append(e)
+
+    finished = threading.Event()
+
+    def read() -> None:
+        with beside(record, event(1)):
+            # The append has started before the block's own work is done.
+            assert appending.wait(10)
+        finished.set()
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    assert appending.wait(10)
+    # The block is over, but the event is not committed yet: the reader waits for it.
+    assert not finished.wait(0.2)
+    release.set()
+    reader.join(10)
+    assert finished.is_set() and committed == [event(1)]
+
+
+def test_beside_raises_a_failed_append_and_audits_a_read_whose_query_failed() -> None:
+    def failing(e: AuditEvent) -> None:
+        raise OSError("disk full")
+
+    try:
+        with beside(failing, event(1)):
+            pass
+    except OSError as exc:
+        assert str(exc) == "disk full"
+    else:
+        raise AssertionError("a failed append must fail the read")
+
+    committed: list[AuditEvent] = []
+    try:
+        with beside(committed.append, event(2)):
+            raise LookupError("the query failed")
+    except LookupError:
+        pass
+    assert committed == [event(2)]
+    # Without a recorder the block just runs (its caller appends in its own transaction).
+    with beside(None, event(3)):
+        pass
