@@ -21,7 +21,7 @@ from types import TracebackType
 import neo4j
 import neo4j.exceptions
 
-from graph.repositories.audit import AuditRepository
+from graph.repositories.audit import AuditRepository, HeadHint
 from graph.repositories.cases import CaseRepository
 from graph.repositories.countries import CountryRepository
 from graph.repositories.dissemination import DisseminationRepository
@@ -55,12 +55,14 @@ class Neo4jUnitOfWork(AbstractUnitOfWork):
         database: str | None,
         chain: Callable[[], AuditChain],
         witness: AuditWitness | None = None,
+        head_hint: HeadHint | None = None,
     ) -> None:
         super().__init__()
         self._driver = driver
         self._database = database
         self._chain = chain
         self._witness = witness
+        self._head_hint = head_hint
         self._session: neo4j.Session | None = None
         self._tx: neo4j.Transaction | None = None
 
@@ -75,7 +77,7 @@ class Neo4jUnitOfWork(AbstractUnitOfWork):
                 raise StorageUnavailable(DOWN, retryable=True) from exc
             raise
         self.users = UserRepository(self._tx)
-        self.audit = self._audit = AuditRepository(self._tx, self._chain)
+        self.audit = self._audit = AuditRepository(self._tx, self._chain, self._head_hint)
         self.keyring = KeyringRepository(self._tx)
         self.migrations = MigrationRepository(self._tx)
         self.tracing = TracingRepository(self._tx)

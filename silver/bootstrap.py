@@ -22,6 +22,7 @@ import neo4j
 import redis
 
 from graph.driver import countries_seeded, make_driver, ping
+from graph.repositories.audit import HeadHint
 from graph.repositories.stats import read_stats
 from graph.repositories.users import read_user_for_token
 from graph.schema import init_schema
@@ -75,8 +76,17 @@ class Silver:
 
     def uow(self) -> Neo4jUnitOfWork:
         return Neo4jUnitOfWork(
-            self.driver, self.settings.neo4j_database, self.audit_chain, self.audit_witness
+            self.driver,
+            self.settings.neo4j_database,
+            self.audit_chain,
+            self.audit_witness,
+            self.audit_head_hint,
         )
+
+    @functools.cached_property
+    def audit_head_hint(self) -> HeadHint:
+        """Where this process last moved the audit chain's head (graph/repositories/audit.py)."""
+        return HeadHint()
 
     @functools.cached_property
     def audit_witness(self) -> HeadFile:

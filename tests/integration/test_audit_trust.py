@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 from flask.testing import FlaskClient
 
+from graph.repositories.audit import HeadHint
+from graph.uow import Neo4jUnitOfWork
 from silver.bootstrap import Silver as Services
+from silver.domain.audit import AuditEvent
 
 
 def _query(svc: Services, cypher: str, **params: Any) -> list[dict[str, Any]]:
@@ -98,5 +102,44 @@ def test_editing_an_event_in_the_middle_is_caught_and_named(
         assert f"event {middle + 1}" not in output, "only the changed event is named"
     finally:
         _query(svc, "MATCH (e:AuditEvent {seq: $seq}) SET e.actor = $actor", seq=middle, **row)
+    code, output = _verify(client)
+    assert code == 0, output
+
+
+def test_processes_that_each_guess_the_head_still_write_one_unbroken_chain(
+    client: FlaskClient, svc: Services
+) -> None:
+    """Each process links its events to the head it last wrote (HeadHint); with several
+    processes appending in turn every guess after the other's append is wrong, and each must
+    be caught under the head's lock and the events linked to the real head."""
+    hints = [HeadHint(), HeadHint(), HeadHint()]
+    start = _last_event(svc)["seq"]
+    for round_ in range(4):
+        for n, hint in enumerate(hints):
+            uow = Neo4jUnitOfWork(
+                svc.driver, svc.settings.neo4j_database, svc.audit_chain, None, hint
+            )
+            with uow:
+                for k in range(2):
+                    uow.audit.append(
+                        AuditEvent(
+                            "probe.append",
+                            f"process-{n}",
+                            datetime.now(UTC),
+                            None,
+                            reason=f"round {round_} event {k}",
+                        )
+                    )
+                uow.commit()
+    rows = _query(
+        svc,
+        "MATCH (e:AuditEvent) WHERE e.seq > $start "
+        "RETURN e.seq AS seq, e.hash AS hash, e.actor AS actor ORDER BY e.seq",
+        start=start,
+    )
+    assert [r["seq"] for r in rows] == list(range(start + 1, start + 25))
+    # In the order they were appended: two events of process 0, two of 1, two of 2, ...
+    assert [r["actor"] for r in rows] == [f"process-{(i // 2) % 3}" for i in range(24)]
+    assert [h.head for h in hints] == [(r["seq"], r["hash"]) for r in rows[-5::2]]
     code, output = _verify(client)
     assert code == 0, output
