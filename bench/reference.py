@@ -8,7 +8,8 @@ next run of the same scale and seed): at scale 1 about 2 million entities (810,0
 with IMO numbers, companies with LEIs, officers with passport numbers) and 3.3 million links
 (registered addresses as `addressEntity`, `Representation` by intermediaries, `Directorship`
 and `Ownership`). Degrees follow a power law, and a few formation agents and registered
-addresses are hubs of 5,000 links. Links often come before the entities they name.
+addresses are hubs of 5,000 links, as are 40 nominee shareholders (companies that own 5,000
+companies each: the hubs a trace meets). Links often come before the entities they name.
 
 Then, against the local Neo4j (the environment of `make run`: SILVER_VAR_DIR,
 SILVER_LOCAL_NEO4J_PORT, or NEO4J_URI), in one run:
@@ -151,10 +152,30 @@ def generate(scale: float, seed: int) -> Iterator[str]:
     for a in range(n["address"]):
         yield entity(f"a{a}", "Address", full=[f"{a} Registered Agent Street, Road Town"],
                      country=[rng.choice(JURISDICTIONS)])  # fmt: skip
+    yield from nominees(scale, seed, n["company"])
+
+
+def nominees(scale: float, seed: int, companies: int) -> Iterator[str]:
+    """Nominee shareholders: companies that each own HUB others (at scale 1: 40 of them), the
+    hubs of the ownership graph that a trace meets (a formation agent's Representations and a
+    registered address are hubs too, but a trace does not follow them). Last in the file and
+    drawn from a generator of their own, so that adding them left the lines before unchanged."""
+    rng = random.Random(seed * 7919 + 1)
+    count = max(1, round(40 * scale))
+    size = min(HUB, companies // 2)
+    for h in range(count):
+        yield entity(f"n{h}", "Company", name=[f"Nominee Shareholder {h} Limited"],
+                     jurisdiction=[rng.choice(JURISDICTIONS)])  # fmt: skip
+        first = rng.randrange(companies)
+        for k in range(size):
+            yield entity(f"n{h}-{k}", "Ownership", owner=[f"n{h}"],
+                         asset=[f"c{(first + k * 7) % companies}"],
+                         percentage=[str(rng.choice((100, 50, 10, 1)))])  # fmt: skip
 
 
 def data_file(scale: float, seed: int) -> Path:
-    path = ROOT / "var" / "bench" / f"reference-{scale:g}-{seed}.ndjson"
+    # v2: with the nominee shareholders (a file written before them is not reused).
+    path = ROOT / "var" / "bench" / f"reference-v2-{scale:g}-{seed}.ndjson"
     if path.exists():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,7 @@
 """Tracing at ICIJ scale: the trace service beside the bare Cypher traversal of the same shape.
 
     .venv/bin/python bench/trace.py [--traces 200] [--depth 6] [--dataset bench-icij] [--seed N]
+                                    [--profile K]
 
 Needs the reference dataset that `bench/reference.py --keep` leaves behind (`bench-icij`: at
 scale 1 about 2 million entities and 3.3 million links), in the local Neo4j of `make run` (or
@@ -18,15 +19,20 @@ NEO4J_URI). Then, in one run:
 * /matches of a case with 50 organisations and 200 assets (bank accounts and vessels of the
   dataset, matched by IBAN and IMO), through the service, beside its bare query.
 
-It prints p50/p95 of each and the ratios. Targets (issue 13): the service at most 1.5x the bare
+It prints p50/p95 of each and the ratios. `--profile K` then traces from the random starts
+once more under cProfile and prints the K functions with the most cumulative time (where the
+service spends what the bare query does not). Targets (issue 13): the service at most 1.5x the bare
 query; p95 under 100 ms for ordinary starts and under 500 ms from a hub; /matches p95 under
 200 ms. The bench cases are deleted at the end.
 """
 
 from __future__ import annotations
 
+import cProfile
 import json
+import pstats
 import random
+import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -203,6 +209,10 @@ def main() -> None:
     parser.add_argument("--traces", type=int, default=200, help="starts of each kind (200)")
     parser.add_argument("--depth", type=int, default=6, help="steps (6)")
     parser.add_argument("--dataset", default="bench-icij")
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="K",
+        help="afterwards, profile the service's traces and print the K costliest functions",
+    )  # fmt: skip
     args = parser.parse_args()
     rng = random.Random(args.seed)
     with support.services() as (_app, svc):
@@ -257,6 +267,13 @@ def main() -> None:
                 ms.append(x)
                 mb.append(y)
             report("/matches 50 x 200", ms, mb, 200, f"| {found} matches")
+            if args.profile:
+                profiler = cProfile.Profile()
+                profiler.enable()
+                run_traces(svc, user, cases[0], len(ordinary), args.depth)
+                profiler.disable()
+                stats = pstats.Stats(profiler, stream=sys.stdout)
+                stats.sort_stats("cumulative").print_stats(args.profile)
         finally:
             delete_cases(svc, cases)
 
