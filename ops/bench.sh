@@ -22,22 +22,29 @@ PY=.venv/bin/python
 
 # The order they run in: reference.py keeps its dataset (--keep) for trace.py, which needs it;
 # the dataset is deleted after trace.py.
-ORDER=(screening stats intake dissemination reference trace)
+ORDER=(screening stats intake dissemination reference trace write_profile profile_read load fuzz)
 declare -A SMALL=(
   [screening]="--reps 100 --warmup 10 --seed 1"
-  [stats]="--cases 1000 --outcomes 10000 --repeat 5 --seed 1"
+  [stats]="--cases 1000 --outcomes 10000 --repeat 3 --seed 1"
   [intake]="--cases 40 --concurrency 4 --warmup 3 --seed 1"
   [dissemination]="--cases 10 --countries 3 --seed 1"
   [reference]="--scale 0.002 --keep --seed 1"
   [trace]="--traces 10 --depth 6 --seed 1"
+  [write_profile]="--cases 20 --seed 1"
+  [profile_read]="--reps 30 --top 15"
+  [load]="--duration 6 --users 8 --cases 8 --seed 1"
+  [fuzz]="--requests 100 --examples 1 --scenarios 2 --steps 4 --seed 1"
 )
+# Modules of bench/ that are not benchmarks: the shared helpers and the locust user classes
+# that load.py runs.
+NOT_BENCHMARKS=(support locustfile)
 
 names=("$@")
 if ((${#names[@]} == 0)); then
   names=("${ORDER[@]}")
   for file in bench/*.py; do
     name="$(basename "$file" .py)"
-    [[ "$name" == support ]] && continue
+    [[ " ${NOT_BENCHMARKS[*]} " == *" $name "* ]] && continue
     [[ " ${ORDER[*]} " == *" $name "* ]] || names+=("$name")
   done
 fi
