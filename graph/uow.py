@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from types import TracebackType
+from typing import Any, LiteralString, cast
 
 import neo4j
 import neo4j.exceptions
@@ -68,9 +69,8 @@ class Neo4jUnitOfWork(AbstractUnitOfWork):
 
     def __enter__(self) -> Neo4jUnitOfWork:
         super().__enter__()
-        self._session = self._driver.session(database=self._database)
         try:
-            self._tx = self._session.begin_transaction()
+            self._session, self._tx = self._open()
         except Exception as exc:
             self._close_session()
             if is_transient(exc):
@@ -86,6 +86,14 @@ class Neo4jUnitOfWork(AbstractUnitOfWork):
         self.disseminations = DisseminationRepository(self._tx)
         self.reference = Neo4jReferenceRepository(self._tx)
         return self
+
+    def _open(self) -> tuple[neo4j.Session, neo4j.Transaction]:
+        session = self._driver.session(database=self._database)
+        try:
+            return session, session.begin_transaction()
+        except Exception:
+            session.close()
+            raise
 
     def __exit__(
         self,
@@ -148,3 +156,38 @@ class Neo4jUnitOfWork(AbstractUnitOfWork):
     def rollback(self) -> None:
         if self._tx is not None and not self._tx.closed():
             self._tx.rollback()
+
+
+class _AutoCommit:
+    """Runs every query as an auto-commit transaction of its own (RUN and PULL in one flight:
+    no BEGIN, no COMMIT or ROLLBACK), with the repositories' `run` signature."""
+
+    def __init__(self, session: neo4j.Session) -> None:
+        self._session = session
+
+    def run(
+        self, query: LiteralString, parameters: dict[str, Any] | None = None, **kwargs: Any
+    ) -> neo4j.Result:
+        return self._session.run(query, parameters, **kwargs)
+
+
+class Neo4jReadUnitOfWork(Neo4jUnitOfWork):
+    """A unit of work that only reads, for the reads whose audit event is committed apart, by
+    the shared read-audit commit (silver/services/audit_batch.py): each query is its own
+    auto-commit transaction in READ access mode, one round trip instead of a transaction's
+    BEGIN, the query and ROLLBACK. Nothing is lost by that: Neo4j's transactions are read
+    committed, so two queries of one transaction did not see one snapshot either. Neo4j
+    refuses a write in it, and it cannot commit."""
+
+    def _open(self) -> tuple[neo4j.Session, neo4j.Transaction]:
+        session = self._driver.session(
+            database=self._database, default_access_mode=neo4j.READ_ACCESS
+        )
+        # The repositories only call `run` on what they are given.
+        return session, cast(neo4j.Transaction, _AutoCommit(session))
+
+    def _commit(self) -> None:
+        raise RuntimeError("a read unit of work writes nothing: it cannot commit")
+
+    def rollback(self) -> None:
+        """Nothing to roll back: every query committed (read) on its own."""

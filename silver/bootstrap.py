@@ -26,7 +26,7 @@ from graph.repositories.audit import HeadHint
 from graph.repositories.stats import read_stats
 from graph.repositories.users import read_user_for_token
 from graph.schema import init_schema
-from graph.uow import Neo4jUnitOfWork
+from graph.uow import Neo4jReadUnitOfWork, Neo4jUnitOfWork
 from silver.domain.audit import AuditChain
 from silver.infra import queue
 from silver.infra.audit_head import HeadFile
@@ -71,6 +71,7 @@ class Silver:
                     read_user_for_token, self.driver, self.settings.neo4j_database
                 ),
                 record_read=GroupAppender(self.uow).append,
+                read_uow=self.read_uow,
             )
         )
 
@@ -81,6 +82,12 @@ class Silver:
             self.audit_chain,
             self.audit_witness,
             self.audit_head_hint,
+        )
+
+    def read_uow(self) -> Neo4jReadUnitOfWork:
+        """A unit of work for reads that write nothing (graph/uow.py)."""
+        return Neo4jReadUnitOfWork(
+            self.driver, self.settings.neo4j_database, self.audit_chain, None, None
         )
 
     @functools.cached_property
