@@ -174,15 +174,15 @@ class _AutoCommit:
 class Neo4jReadUnitOfWork(Neo4jUnitOfWork):
     """A unit of work that only reads, for the reads whose audit event is committed apart, by
     the shared read-audit commit (silver/services/audit_batch.py): each query is its own
-    auto-commit transaction in READ access mode, one round trip instead of a transaction's
-    BEGIN, the query and ROLLBACK. Nothing is lost by that: Neo4j's transactions are read
-    committed, so two queries of one transaction did not see one snapshot either. Neo4j
-    refuses a write in it, and it cannot commit."""
+    auto-commit transaction, one round trip instead of a transaction's BEGIN, the query and
+    ROLLBACK. Nothing is lost by that: Neo4j's transactions are read committed, so two queries
+    of one transaction did not see one snapshot either. Its session is opened like a writing
+    one (in a cluster: on the leader), not in READ access mode, which a cluster routes to a
+    follower that may not have the case created a moment ago yet. It cannot commit; the
+    services give it only reads."""
 
     def _open(self) -> tuple[neo4j.Session, neo4j.Transaction]:
-        session = self._driver.session(
-            database=self._database, default_access_mode=neo4j.READ_ACCESS
-        )
+        session = self._driver.session(database=self._database)
         # The repositories only call `run` on what they are given.
         return session, cast(neo4j.Transaction, _AutoCommit(session))
 
