@@ -7,6 +7,7 @@ the table, converting money, suppressing for the public, exporting.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 
 from silver.domain.errors import ValidationFailed
@@ -17,6 +18,7 @@ from silver.domain.stats.guards import PUBLIC, check_public_window
 from silver.domain.stats.rates import RateTable, default_rates
 from silver.domain.stats.rows import Reader
 from silver.domain.stats.suppression import suppress
+from silver.domain.uow import AbstractUnitOfWork
 
 
 def period_bounds(start: date | None, end: date | None) -> tuple[datetime, datetime]:
@@ -59,3 +61,36 @@ def pilot_statistics(
         rates,
         suppress(table, suppress_below if public else 1),
     )
+
+
+REBUILD_BATCH = 200
+
+
+def rebuild_aggregates(
+    uow_factory: Callable[[], AbstractUnitOfWork],
+    on_progress: Callable[[int], None] | None = None,
+) -> int:
+    """Build the statistics' sums again from the graph: drop them (the statistics are counted
+    from the graph meanwhile), recompute every case's contribution, `REBUILD_BATCH` cases per
+    transaction, then use the sums again. Writes that happen meanwhile keep them exact: a case
+    changed after the drop is summed by its own transaction, and the rebuild then moves its
+    buckets by nothing. Returns the number of cases."""
+    with uow_factory() as uow:
+        uow.stats.reset()
+        uow.commit()
+    done, after = 0, ""
+    while True:
+        with uow_factory() as uow:
+            ids = uow.stats.case_ids_after(after, REBUILD_BATCH)
+            if not ids:
+                break
+            uow.stats.refresh(ids)
+            uow.commit()
+        done += len(ids)
+        after = ids[-1]
+        if on_progress is not None:
+            on_progress(done)
+    with uow_factory() as uow:
+        uow.stats.set_ready(datetime.now(UTC))
+        uow.commit()
+    return done
