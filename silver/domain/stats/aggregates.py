@@ -190,7 +190,7 @@ def to_rows(figures: Mapping[Key, Sequence[int]], now: datetime, rated: Sequence
         elif section == ANSWERS:
             _s, country, received, responded, days, flagged, due = key
             overdue = bool(flagged) or (due is not None and due < now_micros)
-            if received or overdue:
+            if country is None or received or overdue:  # a case row stands, as in the query
                 row_key = (country, bool(received), bool(responded), days, overdue)
                 answers[row_key] = answers.get(row_key, 0) + values[0]
     for (section, dimension, item_key, currency), (n, cents, cases, converted) in items.items():
