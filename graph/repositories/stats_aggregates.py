@@ -1,8 +1,10 @@
 """The statistics' sums, kept current by the transactions that change cases.
 
 A case's contribution (its rows of every statistics pass, silver/domain/stats/aggregates.py) is
-stored on the case (`stats`, JSON of figures only) and summed into three `StatsBucket` nodes:
-its creation day's, month's and year's, each one of SHARDS by a hash of the case id. The unit
+stored on the case (`stats`, JSON of figures only) and summed into three buckets: its creation
+day's, month's and year's, each one of SHARDS by a hash of the case id, and each a
+`StatsBucket` node per section of the statistics (a write rewrites only the sums of the
+sections it changed: an intake never touches the answers' sums). The unit
 of work (graph/uow.py) collects the ids of the cases a transaction changed (the repositories
 mark them) and, as the last statements before the audit chain's and the commit, `refresh_cases`:
 
@@ -42,7 +44,8 @@ Tx = neo4j.Transaction | neo4j.ManagedTransaction
 LOCK_BUCKETS = """
 UNWIND $buckets AS r
 MERGE (b:StatsBucket {key: r.key})
-  ON CREATE SET b.level = r.level, b.first = r.first, b.shard = r.shard, b.rows = '[]'
+  ON CREATE SET b.level = r.level, b.first = r.first, b.shard = r.shard,
+                b.section = r.section, b.rows = '{}'
 SET b._lock = true REMOVE b._lock
 RETURN b.key AS key, b.rows AS rows
 """
@@ -68,7 +71,7 @@ def refresh_cases(tx: Tx, case_ids: Iterable[str], forget: bool = False) -> int:
     ids = sorted(set(case_ids))
     if not ids:
         return 0
-    deltas: dict[tuple[str, str, date, int], Figures] = {}
+    deltas: dict[tuple[str, str, date, int, str], Figures] = {}
     cases: list[dict[str, Any]] = []
     for record in tx.run(CONTRIBUTIONS, ids=ids):
         old = aggregates.loads(record["old"])
@@ -86,17 +89,21 @@ def refresh_cases(tx: Tx, case_ids: Iterable[str], forget: bool = False) -> int:
         if new == old:
             continue
         cases.append({"id": record["id"], "stats": aggregates.dumps(new) if new else None})
-        delta = aggregates.difference(new, old)
-        for bucket in aggregates.bucket_keys(record["id"], created_at.to_native()):
-            aggregates.add(deltas.setdefault(bucket, {}), delta)
+        delta = aggregates.by_section(aggregates.difference(new, old))
+        for name, level, first, shard in aggregates.bucket_keys(
+            record["id"], created_at.to_native()
+        ):
+            for section, figures in delta.items():
+                bucket = (f"{name}:{section}", level, first, shard, section)
+                aggregates.add(deltas.setdefault(bucket, {}), figures)
     buckets = sorted(b for b, delta in deltas.items() if delta)
     rows: list[dict[str, Any]] = []
     if buckets:
         locked = tx.run(
             LOCK_BUCKETS,
             buckets=[
-                {"key": key, "level": level, "first": first, "shard": shard}
-                for key, level, first, shard in buckets
+                {"key": key, "level": level, "first": first, "shard": shard, "section": section}
+                for key, level, first, shard, section in buckets
             ],
         )
         current = {r["key"]: r["rows"] for r in locked}

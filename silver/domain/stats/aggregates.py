@@ -17,9 +17,9 @@ them instead, so that they are decided when the statistics are read:
 * whether a case's amounts can be converted to EUR depends on the rate table: the row of a
   case's items keeps the currencies its amounts are in.
 
-A figures map takes a key (the section, then the row's key fields) to the row's additive
-values; it is stored as JSON (figures only, nothing personal: agencies, codes, counts, cents,
-days and dates).
+A figures map takes a key (the section, then the row's key fields, as compact JSON) to the
+row's additive values; it is stored as a JSON object (figures only, nothing personal:
+agencies, codes, counts, cents, days and dates).
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ from typing import Any
 
 from silver.domain.stats.rows import Row, StatsRows
 
-Key = tuple[Any, ...]
+# A row's key: the JSON of [section, key fields...] (compact), so that stored sums parse as one
+# JSON object and are summed by plain string keys; decoded once, when read.
+Key = str
 Figures = dict[Key, list[int]]
 
 # Key fields and value fields of each section's rows, as the queries name them.
@@ -78,28 +80,41 @@ def contribution(
     out: Figures = {}
     for section, (keys, values) in CASE_SECTIONS.items():
         for row in case_figures.get(section) or ():
-            _add(out, (section, *(row.get(k) for k in keys)), [_n(row.get(v)) for v in values])
+            _add(out, key(section, *(row.get(k) for k in keys)), [_n(row.get(v)) for v in values])
     for section, rows in (("assets", assets), ("outcomes", outcomes)):
-        for dimension, key, currency, items, cents, valued_in in rows:
+        for dimension, item, currency, items, cents, valued_in in rows:
             valued = currencies_key(valued_in or ()) if currency is None else None
-            _add(out, (section, dimension, key, currency, valued), [_n(items), _n(cents), 1])
+            _add(out, key(section, dimension, item, currency, valued), [_n(items), _n(cents), 1])
     if answers is not None:
+        # A flagged pair is overdue whenever it is read: its due moment no longer matters (and
+        # leaving it out keeps the number of distinct keys down).
         pairs = [
-            (country, bool(received), bool(responded), days, bool(flagged), _due(due))
+            (country, bool(received), bool(responded), days, bool(flagged),
+             None if flagged else _due(due))
             for country, received, responded, days, flagged, due in answers
-        ]
+        ]  # fmt: skip
+        flagged_any = any(p[4] for p in pairs)
         dues = [p[5] for p in pairs if p[5] is not None]
         case_row = (
             None,
             any(p[1] for p in pairs),
             any(p[2] for p in pairs),
             None,
-            any(p[4] for p in pairs),
-            min(dues) if dues else None,
+            flagged_any,
+            min(dues) if dues and not flagged_any else None,
         )
         for pair in [case_row, *pairs]:
-            _add(out, (ANSWERS, *pair), [1])
+            _add(out, key(ANSWERS, *pair), [1])
     return out
+
+
+def key(section: str, *fields: Any) -> Key:
+    return json.dumps([section, *fields], separators=(",", ":"))
+
+
+def section_of(k: Key) -> str:
+    """The section of a key, without decoding it (keys start with `["<section>",`)."""
+    return k[2 : k.index('"', 2)]
 
 
 def _due(value: Any) -> int | None:
@@ -114,24 +129,24 @@ def _n(value: Any) -> int:
     return int(value or 0)
 
 
-def _add(into: Figures, key: Key, values: Sequence[int], sign: int = 1) -> None:
-    old = into.get(key)
+def _add(into: Figures, k: Key, values: Sequence[int], sign: int = 1) -> None:
+    old = into.get(k)
     new = (
         [sign * v for v in values]
         if old is None
         else [a + sign * b for a, b in zip(old, values, strict=True)]
     )
     if any(new):
-        into[key] = new
+        into[k] = new
     else:
-        into.pop(key, None)
+        into.pop(k, None)
 
 
 def add(into: Figures, other: Mapping[Key, Sequence[int]], sign: int = 1) -> Figures:
     """`into` plus (or with `sign` -1 minus) `other`, in place; keys whose values all become 0
     are dropped, so a bucket holds only what some case still contributes."""
-    for key, values in other.items():
-        _add(into, key, values, sign)
+    for k, values in other.items():
+        _add(into, k, values, sign)
     return into
 
 
@@ -140,21 +155,22 @@ def difference(new: Figures, old: Figures) -> Figures:
 
 
 def dumps(figures: Mapping[Key, Sequence[int]]) -> str:
-    """JSON: a list of [key, values], sorted so that equal figures give equal text."""
-    return json.dumps(
-        sorted(([list(k), list(v)] for k, v in figures.items()), key=_order),
-        separators=(",", ":"),
-    )
-
-
-def _order(item: list[Any]) -> str:
-    return json.dumps(item[0])
+    """A JSON object, keys sorted so that equal figures give equal text."""
+    return json.dumps(figures, separators=(",", ":"), sort_keys=True)
 
 
 def loads(text: str | None) -> Figures:
     if not text:
         return {}
-    return {tuple(k): list(v) for k, v in json.loads(text)}
+    loaded: Figures = json.loads(text)
+    return loaded
+
+
+def by_section(figures: Mapping[Key, Sequence[int]]) -> dict[str, Figures]:
+    out: dict[str, Figures] = {}
+    for k, values in figures.items():
+        out.setdefault(section_of(k), {})[k] = list(values)
+    return out
 
 
 def to_rows(figures: Mapping[Key, Sequence[int]], now: datetime, rated: Sequence[str]) -> StatsRows:
@@ -166,18 +182,18 @@ def to_rows(figures: Mapping[Key, Sequence[int]], now: datetime, rated: Sequence
     sections: dict[str, list[Row]] = {s: [] for s in (*CASE_SECTIONS, *ITEM_SECTIONS, ANSWERS)}
     items: dict[tuple[str, Any, Any, Any], list[int]] = {}
     answers: dict[tuple[Any, ...], int] = {}
-    for key, values in figures.items():
-        section = key[0]
+    for text, values in figures.items():
+        section, *fields = json.loads(text)
         if section in CASE_SECTIONS:
             names, metrics = CASE_SECTIONS[section]
             sections[section].append(
                 {
-                    **dict(zip(names, key[1:], strict=True)),
+                    **dict(zip(names, fields, strict=True)),
                     **dict(zip(metrics, values, strict=True)),
                 }
             )
         elif section in ITEM_SECTIONS:
-            _s, dimension, item_key, currency, valued = key
+            dimension, item_key, currency, valued = fields
             n, cents, cases = values
             converted = (
                 cases
@@ -188,7 +204,7 @@ def to_rows(figures: Mapping[Key, Sequence[int]], now: datetime, rated: Sequence
             for i, v in enumerate((n, cents, cases, converted)):
                 total[i] += v
         elif section == ANSWERS:
-            _s, country, received, responded, days, flagged, due = key
+            country, received, responded, days, flagged, due = fields
             overdue = bool(flagged) or (due is not None and due < now_micros)
             if country is None or received or overdue:  # a case row stands, as in the query
                 row_key = (country, bool(received), bool(responded), days, overdue)
@@ -249,7 +265,9 @@ def shard(case_id: str) -> int:
 
 
 def bucket_keys(case_id: str, created_at: datetime) -> list[tuple[str, str, date, int]]:
-    """(key, level, first day, shard) of the three buckets a case's figures are summed into."""
+    """(name, level, first day, shard) of the three buckets a case's figures are summed into.
+    Each holds one node per section (the name and `:<section>`), so that a write rewrites only
+    the sums of the sections it changed."""
     day = created_at.astimezone(UTC).date()
     s = shard(case_id)
     firsts = ((DAY, day), (MONTH, day.replace(day=1)), (YEAR, day.replace(month=1, day=1)))
