@@ -299,7 +299,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     suppress_below=settings.suppress_below,
                 )
 
+            first = time.perf_counter()
             check = full("internal").figures
+            print(f"  first read of the sums (cold): {(time.perf_counter() - first) * 1000:.1f} ms")
             assert check[("funnel", "total", "all", "proposed")] == args.cases
             outcomes = check[("asset_results", "total", "all", "outcomes")]
             assert outcomes == len(data.rows["outcomes"])

@@ -24,7 +24,10 @@ agencies, codes, counts, cents, days and dates).
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -51,6 +54,11 @@ CASE_SECTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 ITEM_SECTIONS = ("assets", "outcomes")
 ANSWERS = "answers"
+# Pairs (and case rows) whose overdue depends on the time of reading: per (country, received,
+# responded, days), the sorted due moments of its pairs, one per pair (a multiset, summed by
+# merging), instead of a key per due moment: most of them differ, and parsing a key costs far
+# more than parsing a number.
+DUES = "answers_due"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -103,13 +111,23 @@ def contribution(
             flagged_any,
             min(dues) if dues and not flagged_any else None,
         )
-        for pair in [case_row, *pairs]:
-            _add(out, key(ANSWERS, *pair), [1])
+        for country, received, responded, days, flagged, due in [case_row, *pairs]:
+            if due is None:
+                _add(out, key(ANSWERS, country, received, responded, days, flagged), [1])
+            else:
+                _add(out, key(DUES, country, received, responded, days), [due])
     return out
 
 
 def key(section: str, *fields: Any) -> Key:
     return json.dumps([section, *fields], separators=(",", ":"))
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def decoded(k: Key) -> tuple[Any, ...]:
+    """A key's section and fields. The keys of the sums repeat from one reading to the next
+    (the same agencies, countries, days ...): decoded once per process, not per reading."""
+    return tuple(json.loads(k))
 
 
 def section_of(k: Key) -> str:
@@ -131,15 +149,41 @@ def _n(value: Any) -> int:
 
 def _add(into: Figures, k: Key, values: Sequence[int], sign: int = 1) -> None:
     old = into.get(k)
-    new = (
-        [sign * v for v in values]
-        if old is None
-        else [a + sign * b for a, b in zip(old, values, strict=True)]
-    )
-    if any(new):
+    if k.startswith(_DUES_PREFIX):
+        new = _merge_dues(old or [], values, sign)
+    elif old is None:
+        new = [sign * v for v in values]
+    else:
+        new = [a + sign * b for a, b in zip(old, values, strict=True)]
+    if any(new) or (new and k.startswith(_DUES_PREFIX)):
         into[k] = new
     else:
         into.pop(k, None)
+
+
+_DUES_PREFIX = f'["{DUES}",'
+
+
+def _merge_dues(old: Sequence[int], values: Sequence[int], sign: int) -> list[int]:
+    """The multiset `old` plus (or minus) `values`, sorted."""
+    if sign > 0:
+        return sorted([*old, *values])
+    out = list(old)
+    for v in values:
+        out.remove(v)
+    return out
+
+
+def merge(into: Figures, stored: Mapping[Key, list[int]]) -> None:
+    """Sums as stored (all positive) added to `into`: the reading's hot loop."""
+    for k, values in stored.items():
+        old = into.get(k)
+        if old is None:
+            into[k] = values
+        elif k.startswith(_DUES_PREFIX):
+            into[k] = old + values  # sorted when read
+        else:
+            into[k] = list(map(operator.add, old, values))
 
 
 def add(into: Figures, other: Mapping[Key, Sequence[int]], sign: int = 1) -> Figures:
@@ -180,10 +224,11 @@ def to_rows(figures: Mapping[Key, Sequence[int]], now: datetime, rated: Sequence
     rated_set = set(rated)
     now_micros = micros(now)
     sections: dict[str, list[Row]] = {s: [] for s in (*CASE_SECTIONS, *ITEM_SECTIONS, ANSWERS)}
+    sections[DUES] = []
     items: dict[tuple[str, Any, Any, Any], list[int]] = {}
     answers: dict[tuple[Any, ...], int] = {}
     for text, values in figures.items():
-        section, *fields = json.loads(text)
+        section, *fields = decoded(text)
         if section in CASE_SECTIONS:
             names, metrics = CASE_SECTIONS[section]
             sections[section].append(
@@ -204,11 +249,17 @@ def to_rows(figures: Mapping[Key, Sequence[int]], now: datetime, rated: Sequence
             for i, v in enumerate((n, cents, cases, converted)):
                 total[i] += v
         elif section == ANSWERS:
-            country, received, responded, days, flagged, due = fields
-            overdue = bool(flagged) or (due is not None and due < now_micros)
-            if country is None or received or overdue:  # a case row stands, as in the query
-                row_key = (country, bool(received), bool(responded), days, overdue)
+            country, received, responded, days, flagged = fields
+            if country is None or received or flagged:  # a case row stands, as in the query
+                row_key = (country, bool(received), bool(responded), days, bool(flagged))
                 answers[row_key] = answers.get(row_key, 0) + values[0]
+        elif section == DUES:
+            country, received, responded, days = fields
+            late = bisect_left(sorted(values), now_micros)  # due_by < now
+            for overdue, n in ((True, late), (False, len(values) - late)):
+                if n and (country is None or received or overdue):
+                    row_key = (country, bool(received), bool(responded), days, overdue)
+                    answers[row_key] = answers.get(row_key, 0) + n
     for (section, dimension, item_key, currency), (n, cents, cases, converted) in items.items():
         sections[section].append(
             {
