@@ -11,13 +11,13 @@ mark them) and, as the last statements before the audit chain's and the commit, 
 1. locks those cases (ordered by id), then reads their stored contribution and computes the
    new one with the very queries of the full recount, restricted to the case
    (`graph.repositories.stats.CONTRIBUTIONS`): no global lock is held while computing;
-2. locks the buckets the difference goes to (ordered by key) and reads their sums;
+2. locks the buckets of the sections that changed (ordered by key) and reads their sums;
 3. writes the new sums and the cases' new contributions.
 
 The case lock makes the contributions exact under concurrency: a transaction that changed a
 case recomputes it only once every earlier writer of that case has committed, and reads what
-they committed (Neo4j reads committed data), so each difference is taken against the
-contribution the buckets hold. Every writer takes case locks, then bucket locks, then the
+they committed (Neo4j reads committed data), so the contribution it takes out of the buckets
+is the one they hold. Every writer takes case locks, then bucket locks, then the
 audit head, each in one order: they cannot deadlock on one another.
 
 Reading (`graph.repositories.stats.read_aggregated`) sums the buckets that cover the
@@ -66,12 +66,13 @@ CALL () {
 
 def refresh_cases(tx: Tx, case_ids: Iterable[str], forget: bool = False) -> int:
     """Recompute the contribution of each case of `case_ids` and move its buckets by the
-    difference; with `forget`, take the cases out of the sums (before they are deleted).
+    change (the old contribution out, the new one in); with `forget`, take the cases out of the
+    sums (before they are deleted).
     Returns how many buckets changed."""
     ids = sorted(set(case_ids))
     if not ids:
         return 0
-    deltas: dict[tuple[str, str, date, int, str], Figures] = {}
+    changes: dict[tuple[str, str, date, int, str], tuple[Figures, Figures]] = {}
     cases: list[dict[str, Any]] = []
     for record in tx.run(CONTRIBUTIONS, ids=ids):
         old = aggregates.loads(record["old"])
@@ -89,14 +90,19 @@ def refresh_cases(tx: Tx, case_ids: Iterable[str], forget: bool = False) -> int:
         if new == old:
             continue
         cases.append({"id": record["id"], "stats": aggregates.dumps(new) if new else None})
-        delta = aggregates.by_section(aggregates.difference(new, old))
-        for name, level, first, shard in aggregates.bucket_keys(
-            record["id"], created_at.to_native()
-        ):
-            for section, figures in delta.items():
+        old_parts, new_parts = aggregates.by_section(old), aggregates.by_section(new)
+        for section in sorted(old_parts.keys() | new_parts.keys()):
+            before, after = old_parts.get(section, {}), new_parts.get(section, {})
+            if before == after:
+                continue
+            for name, level, first, shard in aggregates.bucket_keys(
+                record["id"], created_at.to_native()
+            ):
                 bucket = (f"{name}:{section}", level, first, shard, section)
-                aggregates.add(deltas.setdefault(bucket, {}), figures)
-    buckets = sorted(b for b, delta in deltas.items() if delta)
+                minus, plus = changes.setdefault(bucket, ({}, {}))
+                aggregates.add(minus, before)
+                aggregates.add(plus, after)
+    buckets = sorted(changes)
     rows: list[dict[str, Any]] = []
     if buckets:
         locked = tx.run(
@@ -108,7 +114,11 @@ def refresh_cases(tx: Tx, case_ids: Iterable[str], forget: bool = False) -> int:
         )
         current = {r["key"]: r["rows"] for r in locked}
         for bucket in buckets:
-            sums = aggregates.add(aggregates.loads(current.get(bucket[0])), deltas[bucket])
+            # The old contributions out, then the new ones in (not their difference: the due
+            # moments of pending answers are multisets, which have no negative elements).
+            minus, plus = changes[bucket]
+            sums = aggregates.loads(current.get(bucket[0]))
+            aggregates.add(aggregates.add(sums, minus, -1), plus)
             rows.append({"key": bucket[0], "rows": aggregates.dumps(sums)})
     if rows or cases:
         tx.run(WRITE, buckets=rows, cases=cases).consume()

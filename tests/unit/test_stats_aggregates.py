@@ -157,5 +157,14 @@ def test_sums_drop_what_no_case_contributes_any_more() -> None:
     for figures in cases:
         aggregates.add(total, figures, -1)
     assert total == {}
-    changed = aggregates.difference(cases[1], cases[0])
-    assert aggregates.add(dict(cases[0]), changed) == cases[1]
+    assert aggregates.add(aggregates.add(dict(cases[0]), cases[0], -1), cases[1]) == cases[1]
+
+
+def test_due_moments_are_a_multiset_in_the_sums() -> None:
+    due = datetime(2026, 5, 1, tzinfo=UTC)
+    one, other = _answers_case(due, False), _answers_case(due + timedelta(days=1), False)
+    total = aggregates.add(aggregates.add({}, one), other)
+    dues = [v for k, v in total.items() if aggregates.section_of(k) == aggregates.DUES]
+    assert [len(v) for v in dues] == [2, 2, 2]  # the case rows, ES and FR: two cases each
+    aggregates.add(total, one, -1)
+    assert total == other

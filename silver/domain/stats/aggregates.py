@@ -194,10 +194,6 @@ def add(into: Figures, other: Mapping[Key, Sequence[int]], sign: int = 1) -> Fig
     return into
 
 
-def difference(new: Figures, old: Figures) -> Figures:
-    return add(dict(new), old, -1)
-
-
 def dumps(figures: Mapping[Key, Sequence[int]]) -> str:
     """A JSON object, keys sorted so that equal figures give equal text."""
     return json.dumps(figures, separators=(",", ":"), sort_keys=True)
