@@ -3,15 +3,15 @@
 A case's contribution (its rows of every statistics pass, silver/domain/stats/aggregates.py) is
 stored on the case (`stats`, JSON of figures only) and summed into three buckets: its creation
 day's, month's and year's, each one of SHARDS by a hash of the case id, and each a
-`StatsBucket` node per section of the statistics (a write rewrites only the sums of the
-sections it changed: an intake never touches the answers' sums). The unit
+`StatsBucket` node per part of the statistics (`aggregates.PARTS`: a write rewrites only the
+sums of the parts it changed; an intake never touches the answers' sums). The unit
 of work (graph/uow.py) collects the ids of the cases a transaction changed (the repositories
 mark them) and, as the last statements before the audit chain's and the commit, `refresh_cases`:
 
 1. locks those cases (ordered by id), then reads their stored contribution and computes the
    new one with the very queries of the full recount, restricted to the case
    (`graph.repositories.stats.CONTRIBUTIONS`): no global lock is held while computing;
-2. locks the buckets of the sections that changed (ordered by key) and reads their sums;
+2. locks the buckets of the parts that changed (ordered by key) and reads their sums;
 3. writes the new sums and the cases' new contributions.
 
 The case lock makes the contributions exact under concurrency: a transaction that changed a
@@ -45,7 +45,7 @@ LOCK_BUCKETS = """
 UNWIND $buckets AS r
 MERGE (b:StatsBucket {key: r.key})
   ON CREATE SET b.level = r.level, b.first = r.first, b.shard = r.shard,
-                b.section = r.section, b.rows = '{}'
+                b.part = r.part, b.rows = '{}'
 SET b._lock = true REMOVE b._lock
 RETURN b.key AS key, b.rows AS rows
 """
@@ -90,15 +90,15 @@ def refresh_cases(tx: Tx, case_ids: Iterable[str], forget: bool = False) -> int:
         if new == old:
             continue
         cases.append({"id": record["id"], "stats": aggregates.dumps(new) if new else None})
-        old_parts, new_parts = aggregates.by_section(old), aggregates.by_section(new)
-        for section in sorted(old_parts.keys() | new_parts.keys()):
-            before, after = old_parts.get(section, {}), new_parts.get(section, {})
+        old_parts, new_parts = aggregates.by_part(old), aggregates.by_part(new)
+        for part in sorted(old_parts.keys() | new_parts.keys()):
+            before, after = old_parts.get(part, {}), new_parts.get(part, {})
             if before == after:
                 continue
             for name, level, first, shard in aggregates.bucket_keys(
                 record["id"], created_at.to_native()
             ):
-                bucket = (f"{name}:{section}", level, first, shard, section)
+                bucket = (f"{name}:{part}", level, first, shard, part)
                 minus, plus = changes.setdefault(bucket, ({}, {}))
                 aggregates.add(minus, before)
                 aggregates.add(plus, after)
@@ -108,8 +108,8 @@ def refresh_cases(tx: Tx, case_ids: Iterable[str], forget: bool = False) -> int:
         locked = tx.run(
             LOCK_BUCKETS,
             buckets=[
-                {"key": key, "level": level, "first": first, "shard": shard, "section": section}
-                for key, level, first, shard, section in buckets
+                {"key": key, "level": level, "first": first, "shard": shard, "part": part}
+                for key, level, first, shard, part in buckets
             ],
         )
         current = {r["key"]: r["rows"] for r in locked}

@@ -120,10 +120,10 @@ def buckets_are_sums_of_cases(svc: Services, year: int) -> None:
     )
     expected: dict[str, aggregates.Figures] = {}
     for case in cases:
-        parts = aggregates.by_section(aggregates.loads(case["stats"]))
+        parts = aggregates.by_part(aggregates.loads(case["stats"]))
         for name, *_ in aggregates.bucket_keys(case["id"], case["at"].to_native()):
-            for section, figures in parts.items():
-                aggregates.add(expected.setdefault(f"{name}:{section}", {}), figures)
+            for part, figures in parts.items():
+                aggregates.add(expected.setdefault(f"{name}:{part}", {}), figures)
     stored, _, _ = svc.driver.execute_query(
         "MATCH (b:StatsBucket) WHERE b.key IN $keys RETURN b.key AS key, b.rows AS rows",
         keys=list(expected),

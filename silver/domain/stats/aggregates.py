@@ -206,10 +206,23 @@ def loads(text: str | None) -> Figures:
     return loaded
 
 
-def by_section(figures: Mapping[Key, Sequence[int]]) -> dict[str, Figures]:
+# The buckets' parts: the sections a kind of write changes together, so that a write locks and
+# rewrites few bucket nodes (an intake: the case's figures and its assets; a delivery: the
+# answers only) and none of the others' sums.
+PARTS = {
+    **dict.fromkeys(CASE_SECTIONS, "cases"),
+    "assets": "assets",
+    "outcomes": "outcomes",
+    ANSWERS: "answers",
+    DUES: "answers",
+}
+
+
+def by_part(figures: Mapping[Key, Sequence[int]]) -> dict[str, Figures]:
+    """`figures` split by the bucket part (`PARTS`) each key is summed in."""
     out: dict[str, Figures] = {}
     for k, values in figures.items():
-        out.setdefault(section_of(k), {})[k] = list(values)
+        out.setdefault(PARTS[section_of(k)], {})[k] = list(values)
     return out
 
 
@@ -313,8 +326,8 @@ def shard(case_id: str) -> int:
 
 def bucket_keys(case_id: str, created_at: datetime) -> list[tuple[str, str, date, int]]:
     """(name, level, first day, shard) of the three buckets a case's figures are summed into.
-    Each holds one node per section (the name and `:<section>`), so that a write rewrites only
-    the sums of the sections it changed."""
+    Each holds one node per part of the sections (the name and `:<part>`, see `PARTS`), so that
+    a write rewrites only the sums of the parts it changed."""
     day = created_at.astimezone(UTC).date()
     s = shard(case_id)
     firsts = ((DAY, day), (MONTH, day.replace(day=1)), (YEAR, day.replace(month=1, day=1)))
