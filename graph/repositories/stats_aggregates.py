@@ -4,9 +4,10 @@ A case's contribution (its rows of every statistics pass, silver/domain/stats/ag
 stored on the case (`stats`, JSON of figures only) and summed into three buckets: its creation
 day's, month's and year's, each one of SHARDS by a hash of the case id, and each a
 `StatsBucket` node per part of the statistics (`aggregates.PARTS`: a write rewrites only the
-sums of the parts it changed; an intake never touches the answers' sums). The unit
-of work (graph/uow.py) collects the ids of the cases a transaction changed (the repositories
-mark them) and, as the last statements before the audit chain's and the commit, `refresh_cases`:
+sums of the parts it changed; an intake never touches the outcomes' or the answers' sums).
+The unit of work (graph/uow.py) collects the ids of the cases a transaction changed (the
+repositories mark them) and, as the last statements before the audit chain's and the commit,
+`refresh_cases`:
 
 1. locks those cases (ordered by id), then reads their stored contribution and computes the
    new one with the very queries of the full recount, restricted to the case

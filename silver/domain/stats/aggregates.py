@@ -207,11 +207,12 @@ def loads(text: str | None) -> Figures:
 
 
 # The buckets' parts: the sections a kind of write changes together, so that a write locks and
-# rewrites few bucket nodes (an intake: the case's figures and its assets; a delivery: the
-# answers only) and none of the others' sums.
+# rewrites few bucket nodes (an intake or a decision: the case's figures with its assets; a
+# delivery: the answers only; an outcome: the outcomes and the answers) and none of the others'
+# sums.
 PARTS = {
     **dict.fromkeys(CASE_SECTIONS, "cases"),
-    "assets": "assets",
+    "assets": "cases",
     "outcomes": "outcomes",
     ANSWERS: "answers",
     DUES: "answers",
