@@ -20,6 +20,11 @@ Money is summed in whole cents from the decimal strings (`"1250.00"`) with integ
 per currency; `$rated` names the currencies the rate table (`silver.domain.stats.rates`) can
 convert, so that the cases behind a sum in EUR are counted exactly. The conversion itself happens
 in `silver.domain.stats.assemble`.
+
+These queries are the full recount. The statistics are read from sums kept current by the write
+transactions (`read_stats`, graph/repositories/stats_aggregates.py), and those sums are made of
+each case's rows computed by these same queries restricted to the case (`CONTRIBUTIONS`), so
+the two cannot drift apart; tests/integration/test_stats_aggregates.py checks that they agree.
 """
 
 from __future__ import annotations
@@ -50,7 +55,6 @@ ONE_CASE = """
 MATCH (c:Case)
 WHERE c.id = id
 """
-CASES = PERIOD
 
 # The properties of a Case and of a Notice that the queries below read: a write that changes
 # one of them changes the case's statistics (graph/repositories/stats_aggregates.py).
