@@ -4,9 +4,10 @@ Cases are created by the intake service with a creation time in a year no other 
 that the windows of that year hold exactly this test's cases; everything after that is the
 real service path through the API and the jobs: submitting, returning, rejecting, approving
 (with four eyes and with a country kept out), delivering, answering, flagging overdue answers,
-closing and erasing. After each step the rows read from the sums must be the rows the full
-recount (the queries of graph/repositories/stats.py over the window's cases) returns, for
-several windows and for a `now` before and after the answers fall due.
+erasing a subject, closing and erasing the case. After each step the rows read from the sums
+must be the rows the full recount (the queries of graph/repositories/stats.py over the
+window's cases) returns, for several windows and for a `now` before and after the answers
+fall due.
 """
 
 from __future__ import annotations
@@ -242,6 +243,12 @@ def test_the_sums_equal_the_recount_through_a_case_lifecycle(
     for r in rows.answers:
         overdue[r["country"]] = overdue.get(r["country"], 0) + (r["pairs"] if r["overdue"] else 0)
     assert overdue.get("BE") == 1 and overdue.get("ES") == 1 and overdue[None] == 2
+
+    # A privacy officer erases the third party of `four_eyes` (the recipients are told by
+    # corrections, which the statistics never count).
+    post(f"{four_eyes}/subjects/t1/erasure", login("privacy_officer"), reason="AVG-9")
+    run_jobs(svc)
+    check(svc, year)
 
     post(f"{closed}/close", cw)
     check(svc, year)
