@@ -30,6 +30,7 @@ the two cannot drift apart; tests/integration/test_stats_aggregates.py checks th
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -350,11 +351,19 @@ RETURN id, c.created_at AS created_at, c.stats AS old,
 """
 )
 
+# The buckets that cover a period: their tokens (a new one each time a bucket is written) and,
+# unless the sums of exactly those tokens are at hand already, their sums.
+BUCKET_TOKENS = """
+UNWIND $cover AS r
+MATCH (b:StatsBucket)
+WHERE b.level = r[0] AND b.first >= r[1] AND b.first <= r[2]
+RETURN b.key AS key, b.token AS token
+"""
 READ_BUCKETS = """
 UNWIND $cover AS r
 MATCH (b:StatsBucket)
 WHERE b.level = r[0] AND b.first >= r[1] AND b.first <= r[2]
-RETURN b.rows AS rows
+RETURN b.key AS key, b.token AS token, b.rows AS rows
 """
 
 STATE = "MATCH (s:StatsState {id: 'pilot'}) RETURN s.ready AS ready"
@@ -437,10 +446,35 @@ def read_aggregated(tx: neo4j.ManagedTransaction, start: date, end: date) -> Fig
     if state is None or not state["ready"]:
         return None
     cover = [[level, a, b] for level, a, b in aggregates.cover(start, end)]
+    tokens = frozenset((r["key"], r["token"]) for r in tx.run(BUCKET_TOKENS, cover=cover))
+    with _summed_lock:
+        if tokens in _summed:
+            return _summed[tokens]
     figures: Figures = {}
+    read: set[tuple[str, str | None]] = set()
     for record in tx.run(READ_BUCKETS, cover=cover):
+        read.add((record["key"], record["token"]))
         aggregates.merge(figures, json.loads(record["rows"] or "{}"))
+    with _summed_lock:
+        _summed[frozenset(read)] = figures
+        while len(_summed) > SUMMED_KEPT:
+            del _summed[next(iter(_summed))]
     return figures
+
+
+# The sums of the last periods read, by the tokens of the buckets they were summed from: a
+# bucket gets a new token whenever a write changes it, so an entry is used only while none of
+# its buckets changed (a report read right after the same figures as JSON, a period of past
+# years). Entries are read, never changed (`to_rows` only reads them).
+SUMMED_KEPT = 16
+_summed: dict[frozenset[tuple[str, str | None]], Figures] = {}
+_summed_lock = threading.Lock()
+
+
+def forget_summed() -> None:
+    """Drop the sums kept (for measuring a reading that parses and sums every bucket)."""
+    with _summed_lock:
+        _summed.clear()
 
 
 def whole_days(start: datetime, end: datetime) -> tuple[date, date] | None:

@@ -55,7 +55,7 @@ WRITE = """
 CALL () {
   UNWIND $buckets AS r
   MATCH (b:StatsBucket {key: r.key})
-  SET b.rows = r.rows
+  SET b.rows = r.rows, b.token = randomUUID()
 }
 CALL () {
   UNWIND $cases AS r
