@@ -16,12 +16,23 @@ Then, in the same run and against the same database, it times after one warm-up 
 
 * count: `MATCH (c:Case) RETURN count(c)` through the driver: a round trip and a label count,
   the floor any query pays;
-* stats:  `silver.services.stats.pilot_statistics` with the real reader (one read transaction, every
-  query of graph/repositories/stats.py) for the window, assembled and suppressed, as the API
-  computes it before rendering; once for `internal`, once for `public`;
+* stats:  `silver.services.stats.pilot_statistics` with the real reader (the sums of the
+  buckets that cover the window, graph/repositories/stats.py `read_stats`), assembled and
+  suppressed, as the API computes it before rendering; once for `internal`, once for `public`.
+  The reader keeps the sums of the last periods by the tokens of their buckets (new whenever a
+  write changes one), so a repeated reading of unchanged data only checks the tokens; the
+  `..., sums` lines drop them before every call: every bucket parsed and summed again, the
+  figure for data that just changed;
+* recount: the same with the full recount instead (`recount`: every query of
+  graph/repositories/stats.py over the window's cases and outcomes), the path before the sums;
 * report: the HTML report with its charts drawn (SVG), for the record.
 
-Each is repeated `--repeat` times; the medians and their ratio to the count are printed.
+The writer has the sums take the data set in (`refresh_cases`, as the service's write
+transactions do), timed and printed apart. Before timing, the internal figures of both paths
+are compared: they must be equal, figure for figure.
+
+Each is repeated `--repeat` times; the medians, their ratio to the count and the ratio of each
+path to the recount are printed.
 `--profile` also prints, per statistics query, the database hits Neo4j's PROFILE reports.
 
 The range index the period filter needs (`case_created_at` on `Case.created_at`) is created
@@ -47,7 +58,7 @@ import neo4j
 
 import graph.repositories.stats as queries
 from api.stats.report import render_report
-from graph.repositories.stats import read_stats
+from graph.repositories.stats import forget_summed, read_stats, recount
 from silver.domain.projection import ASSET_LABELS
 from silver.domain.stats.export import PilotStatistics, to_json
 from silver.domain.stats.rates import default_rates
@@ -253,7 +264,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 driver,
                 database,
                 data.graph,
-                on_written=lambda kind, n: print(f"  wrote {n:>7} {kind}", flush=True),
+                on_written=lambda kind, n: print(
+                    f"  wrote {n:>7} {kind} (at {time.perf_counter() - start:.1f} s)", flush=True
+                ),
             )
             print(f"  written in {time.perf_counter() - start:.1f} s", flush=True)
             records, _, _ = driver.execute_query(
@@ -278,10 +291,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             print(count_all(), flush=True)
             reader = partial(read_stats, driver, database)
+            counter = partial(recount, driver, database)
 
-            def full(audience: str) -> PilotStatistics:
+            def full(audience: str, read: Any = reader) -> PilotStatistics:
                 return stats.pilot_statistics(
-                    reader,
+                    read,
                     period_from=date(YEAR, 1, 1),
                     period_to=date(YEAR, 12, 31),
                     audience=audience,
@@ -289,19 +303,46 @@ def main(argv: Sequence[str] | None = None) -> int:
                     suppress_below=settings.suppress_below,
                 )
 
+            first = time.perf_counter()
             check = full("internal").figures
+            print(f"  first read of the sums (cold): {(time.perf_counter() - first) * 1000:.1f} ms")
             assert check[("funnel", "total", "all", "proposed")] == args.cases
             outcomes = check[("asset_results", "total", "all", "outcomes")]
             assert outcomes == len(data.rows["outcomes"])
+            counted = full("internal", counter).figures
+            differ = [k for k in set(check) | set(counted) if check.get(k) != counted.get(k)]
+            assert not differ, f"the sums and the recount differ: {sorted(differ)[:10]}"
+            print(f"  the sums give the recount's {len(check)} figures", flush=True)
+            runs = max(1, args.repeat // 2)
             results = {
                 "count(c)": support.timed(count_all, args.repeat),
                 "stats internal": support.timed(lambda: full("internal"), args.repeat),
                 "stats public": support.timed(lambda: full("public"), args.repeat),
+                "internal, sums": support.timed(
+                    lambda: (forget_summed(), full("internal")), args.repeat
+                ),
+                "public, sums": support.timed(
+                    lambda: (forget_summed(), full("public")), args.repeat
+                ),
                 "report (html)": support.timed(
-                    lambda: render_report(to_json(full("public"))), max(1, args.repeat // 2)
+                    lambda: render_report(to_json(full("public"))), args.repeat
+                ),
+                "recount internal": support.timed(lambda: full("internal", counter), runs),
+                "recount public": support.timed(lambda: full("public", counter), runs),
+                "recount report": support.timed(
+                    lambda: render_report(to_json(full("public", counter))), runs
                 ),
             }
             print_table(results)
+            for path in ("internal", "public"):
+                sums = statistics.median(results[f"stats {path}"])
+                cold = statistics.median(results[f"{path}, sums"])
+                old = statistics.median(results[f"recount {path}"])
+                print(f"{path}: sums {sums:.1f} ms ({cold:.1f} ms parsing every bucket), "
+                      f"recount {old:.1f} ms: {sums / old:.3f}x ({cold / old:.3f}x)")  # fmt: skip
+            sums = statistics.median(results["report (html)"])
+            old = statistics.median(results["recount report"])
+            print(f"report: sums {sums:.1f} ms, recount {old:.1f} ms: {sums / old:.3f}x")
             if args.profile:
                 bounds = stats.period_bounds(date(YEAR, 1, 1), date(YEAR, 12, 31))
                 profile(driver, database, *bounds)

@@ -28,6 +28,8 @@ CONSTRAINTS: tuple[tuple[str, str, str], ...] = (
     ("outcome_id", "Outcome", "id"),
     ("migration_id", "Migration", "id"),
     ("dataset_name", "Dataset", "name"),
+    ("stats_bucket_key", "StatsBucket", "key"),
+    ("stats_state_id", "StatsState", "id"),
 )
 
 # Reference data: an entity is keyed by its dataset and FtM id, and so is each interval entity
@@ -57,6 +59,11 @@ def statements() -> list[str]:
         for name, label, prop in CONSTRAINTS
     ]
     out += REF_CONSTRAINTS
+    # The buckets of a level whose first day lies in a range (graph/repositories/stats.py).
+    out.append(
+        "CREATE INDEX stats_bucket_level_first IF NOT EXISTS "
+        "FOR (n:StatsBucket) ON (n.level, n.first)"
+    )
     out += [
         f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
         for name, label, prop in INDEXES

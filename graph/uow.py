@@ -2,9 +2,12 @@
 
 The audit events a transaction appends are written to the chain as its last statements, right
 before the commit, so the chain's head lock is held for the commit only (see
-graph/repositories/audit.py). Once the transaction has committed, they are recorded with the
-audit witness (outside Neo4j) before any other after-commit hook runs, so a request never
-answers before its events are witnessed.
+graph/repositories/audit.py). Just before them, the statistics' sums are moved by what the
+transaction changed in the cases the repositories marked (graph/repositories/
+stats_aggregates.py), so that their buckets too are locked only at the end. Once the
+transaction has committed, the audit events are recorded with the audit witness (outside
+Neo4j) before any other after-commit hook runs, so a request never answers before its events
+are witnessed.
 
 A Neo4j that is down, restarting or asks for the transaction to be tried again (a deadlock, a
 lock timeout, a leader switch) raises the domain's `StorageUnavailable`, never the driver's
@@ -29,6 +32,7 @@ from graph.repositories.dissemination import DisseminationRepository
 from graph.repositories.keyring import KeyringRepository
 from graph.repositories.migrations import MigrationRepository
 from graph.repositories.reference import Neo4jReferenceRepository
+from graph.repositories.stats_aggregates import StatsAggregateRepository, refresh_cases
 from graph.repositories.tracing import TracingRepository
 from graph.repositories.users import UserRepository
 from silver.domain.audit import AuditChain
@@ -66,6 +70,7 @@ class Neo4jUnitOfWork(AbstractUnitOfWork):
         self._head_hint = head_hint
         self._session: neo4j.Session | None = None
         self._tx: neo4j.Transaction | None = None
+        self._touched: set[str] = set()
 
     def __enter__(self) -> Neo4jUnitOfWork:
         super().__enter__()
@@ -81,9 +86,11 @@ class Neo4jUnitOfWork(AbstractUnitOfWork):
         self.keyring = KeyringRepository(self._tx)
         self.migrations = MigrationRepository(self._tx)
         self.tracing = TracingRepository(self._tx)
-        self.cases = CaseRepository(self._tx)
+        self._touched = set()
+        self.cases = CaseRepository(self._tx, self._touched)
         self.countries = CountryRepository(self._tx)
-        self.disseminations = DisseminationRepository(self._tx)
+        self.disseminations = DisseminationRepository(self._tx, self._touched)
+        self.stats = StatsAggregateRepository(self._tx, self._touched)
         self.reference = Neo4jReferenceRepository(self._tx)
         return self
 
@@ -129,6 +136,9 @@ class Neo4jUnitOfWork(AbstractUnitOfWork):
     def _commit(self) -> None:
         assert self._tx is not None, "unit of work used outside its `with` block"
         try:
+            if self._touched:
+                refresh_cases(self._tx, self._touched)  # locks the cases, then their buckets
+                self._touched.clear()
             self._audit.flush()  # the chain's head lock: the last statement before the commit
             self._tx.commit()
         except Exception as exc:

@@ -9,6 +9,7 @@ from typing import Any, cast
 import neo4j
 
 from graph.repositories.quota import QUOTA_USED, TAKE_SLOT
+from graph.repositories.stats import STATS_CASE_FIELDS
 from graph.repositories.values import plain
 from silver.domain.cases import CASE_NUMBER_DIGITS, case_number, case_number_prefix
 from silver.domain.ports import (
@@ -114,8 +115,13 @@ def _projection_params(case_id: str, p: Projection) -> dict[str, Any]:
 
 
 class CaseRepository:
-    def __init__(self, tx: neo4j.Transaction) -> None:
+    """`touched` collects the ids of the cases whose statistics a write may have changed: the
+    unit of work recomputes their contribution before it commits (graph/repositories/
+    stats_aggregates.py)."""
+
+    def __init__(self, tx: neo4j.Transaction, touched: set[str] | None = None) -> None:
         self._tx = tx
+        self._touched = touched if touched is not None else set()
 
     def add(self, row: NewCaseRow, projection: Projection, year: int) -> str:
         """Create the case node and its projection, then give the case the next number of
@@ -123,6 +129,7 @@ class CaseRepository:
         then until the commit, so numbers are unique and without gaps (a rolled-back case gives
         its number back); it is the statement's last write, so that concurrent intakes queue
         on it only for the rest of the transaction (the audit events and the commit)."""
+        self._touched.add(row["id"])
         record = self._tx.run(
             "CREATE (c:Case) SET c = $row WITH c"
             + WRITE_PROJECTION
@@ -159,6 +166,8 @@ class CaseRepository:
 
     def save(self, case_id: str, expected_version: int, changes: CaseChanges) -> bool:
         """Write `changes` if the stored version is still `expected_version`; bump it."""
+        if STATS_CASE_FIELDS.intersection(changes):
+            self._touched.add(case_id)
         record = self._tx.run(
             """
             MATCH (c:Case {id: $id})
@@ -239,6 +248,7 @@ class CaseRepository:
 
     def replace_projection(self, case_id: str, projection: Projection) -> None:
         """Drop the case's subjects and assets and write them again from the projection."""
+        self._touched.add(case_id)
         self._tx.run(
             """
             MATCH (c:Case {id: $id})
@@ -314,6 +324,7 @@ class CaseRepository:
         return int(record["used"]) if record else None
 
     def add_decision(self, row: DecisionRow) -> None:
+        self._touched.add(row["case_id"])
         self._tx.run(
             """
             MATCH (c:Case {id: $row.case_id})
@@ -334,6 +345,7 @@ class CaseRepository:
         return [cast(DecisionRow, plain(r["d"])) for r in rows]
 
     def add_kept_out(self, case_id: str, rows: list[KeptOutRow], at: datetime) -> None:
+        self._touched.add(case_id)
         self._tx.run(
             """
             MATCH (c:Case {id: $id})
@@ -383,7 +395,9 @@ class CaseRepository:
 
     def purge(self, case_id: str, at: datetime) -> None:
         """Remove the case's key, its sealed values and its projection; keep what statistics
-        need (nothing personal)."""
+        need (nothing personal). The statistics lose its assets (the recount no longer finds
+        them) and keep the rest."""
+        self._touched.add(case_id)
         self._tx.run(
             """
             MATCH (c:Case {id: $id})

@@ -8,6 +8,7 @@ from typing import Any, cast
 
 import neo4j
 
+from graph.repositories.stats import STATS_NOTICE_FIELDS
 from graph.repositories.values import plain
 from silver.domain.ports import (
     CaseRow,
@@ -21,11 +22,16 @@ from silver.domain.ports import (
 
 
 class DisseminationRepository:
-    def __init__(self, tx: neo4j.Transaction) -> None:
+    """`touched` collects the ids of the cases whose statistics a write may have changed (see
+    graph/repositories/cases.py)."""
+
+    def __init__(self, tx: neo4j.Transaction, touched: set[str] | None = None) -> None:
         self._tx = tx
+        self._touched = touched if touched is not None else set()
 
     def add_notices(self, case_id: str, rows: list[NoticeDraft]) -> None:
         """Record each recipient's Notice (status queued) and the countries it reaches."""
+        self._touched.add(case_id)
         self._tx.run(
             """
             MATCH (c:Case {id: $case_id})
@@ -76,6 +82,7 @@ class DisseminationRepository:
 
     def cancel_queued(self, case_id: str, reason: str, at: datetime) -> int:
         """Stop the case's dissemination messages not delivered yet (failed, with the reason)."""
+        self._touched.add(case_id)
         record = self._tx.run(
             """
             MATCH (:Case {id: $case_id})-[:DISSEMINATED_AS]->(n:Notice)
@@ -143,7 +150,13 @@ class DisseminationRepository:
         return cast(NoticeRow, plain(record["n"])) if record else None
 
     def update(self, notice_id: str, changes: dict[str, Any]) -> None:
-        self._tx.run("MATCH (n:Notice {id: $id}) SET n += $changes", id=notice_id, changes=changes)
+        record = self._tx.run(
+            "MATCH (n:Notice {id: $id}) SET n += $changes RETURN n.case_id AS case_id",
+            id=notice_id,
+            changes=changes,
+        ).single()
+        if record is not None and STATS_NOTICE_FIELDS.intersection(changes):
+            self._touched.add(record["case_id"])
 
     def of_case(self, case_id: str) -> list[NoticeRow]:
         rows = self._tx.run(
@@ -251,11 +264,14 @@ class DisseminationRepository:
             MATCH (n:Notice {status: 'sent'})
             WHERE n.due_by < $now AND NOT coalesce(n.overdue, false)
             SET n.overdue = true, n.overdue_since = $now
-            RETURN count(n) AS n
+            RETURN count(n) AS n, collect(DISTINCT n.case_id) AS cases
             """,
             now=now,
         ).single()
-        return int(record["n"]) if record else 0
+        if record is None:
+            return 0
+        self._touched.update(record["cases"])
+        return int(record["n"])
 
     def by_message_ids(self, message_ids: Sequence[str]) -> list[OutboxNoticeRow]:
         rows = self._tx.run(
@@ -284,6 +300,7 @@ class DisseminationRepository:
         return [cast(NoticeRow, plain(r["n"])) for r in rows]
 
     def add_outcome(self, row: OutcomeRow, asset_uid: str | None) -> None:
+        self._touched.add(row["case_id"])
         self._tx.run(
             """
             MATCH (c:Case {id: $row.case_id})
@@ -300,6 +317,7 @@ class DisseminationRepository:
 
     def acknowledge(self, case_id: str, country: str, at: datetime) -> None:
         """The first answer from a country acknowledges the Notice that reached it."""
+        self._touched.add(case_id)
         self._tx.run(
             """
             MATCH (:Case {id: $case_id})-[:DISSEMINATED_AS]->(n:Notice {status: 'sent'})
@@ -331,6 +349,7 @@ class DisseminationRepository:
         reported_by: str,
     ) -> None:
         """Project an asset a country reported into the case's graph, linked to that country."""
+        self._touched.add(case_id)
         self._tx.run(
             """
             MATCH (c:Case {id: $case_id})

@@ -20,25 +20,58 @@ Money is summed in whole cents from the decimal strings (`"1250.00"`) with integ
 per currency; `$rated` names the currencies the rate table (`silver.domain.stats.rates`) can
 convert, so that the cases behind a sum in EUR are counted exactly. The conversion itself happens
 in `silver.domain.stats.assemble`.
+
+These queries are the full recount. The statistics are read from sums kept current by the write
+transactions (`read_stats`, graph/repositories/stats_aggregates.py), and those sums are made of
+each case's rows computed by these same queries restricted to the case (`CONTRIBUTIONS`), so
+the two cannot drift apart; tests/integration/test_stats_aggregates.py checks that they agree.
 """
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import neo4j
 
 from graph.repositories.quota import QUOTA_USED
 from silver.domain.cases import REQUESTER
+from silver.domain.stats import aggregates
+from silver.domain.stats.aggregates import Figures
 from silver.domain.stats.rows import StatsRows
 
-CASES = """
+# Which cases a query reads: the period's (the full recount), or the one case `id` of the
+# surrounding statement (a case's own rows, its contribution: graph/repositories/
+# stats_aggregates.py). Both end in a WHERE that a query may extend with AND.
+PERIOD = """
 MATCH (c:Case)
 WHERE c.created_at >= $start AND c.created_at <= $end
 """
+ONE_CASE = """
+MATCH (c:Case)
+WHERE c.id = id
+"""
+
+# The properties of a Case and of a Notice that the queries below read: a write that changes
+# one of them changes the case's statistics (graph/repositories/stats_aggregates.py).
+STATS_CASE_FIELDS = frozenset(
+    (
+        "agency",
+        "crime_types",
+        "created_at",
+        "first_submitted_at",
+        "submitted_at",
+        "approved_at",
+        "disseminated_at",
+        "closed_at",
+    )
+)
+STATS_NOTICE_FIELDS = frozenset(("status", "sent_at", "overdue", "due_by"))
 
 # Whole cents of `amount`, a decimal string as the API validates it ("1250.00", "12.5", "7"),
 # null when there is no amount. Summed as integers, so sums are exact. Up to 13 characters
@@ -53,9 +86,7 @@ CENTS = """
 
 # The period's cases with their decisions and KEPT_OUT relationships, read once and collected
 # (one small map per case), then grouped in as many ways as the sections need; one row of lists.
-CASE_FIGURES = (
-    CASES
-    + """
+CASE_FIGURES_BODY = """
 CALL (c) {
   OPTIONAL MATCH (c)-[:HAS_DECISION]->(d:Decision)
   RETURN collect(d {.decision, .stage, .at, .reason_codes}) AS decisions
@@ -145,29 +176,45 @@ CALL (collected) {
 }
 RETURN agencies, crime_types, months_cases, decision_times, months_decisions, reasons, kept_out
 """
-)
+CASE_FIGURES = PERIOD + CASE_FIGURES_BODY
 
 # Items (assets, outcomes) of one case, reduced per breakdown (`dimension`, `key`) to one row
 # for the case itself (`currency` null: how many items, whether any has an amount in a currency
 # of `$rated`) and one row per currency its amounts are in. Summing these rows over the cases
 # then counts distinct cases with a plain count(*): no DISTINCT over every item.
-PER_CASE = """
+ITEMS_OF_CASE = """
   WITH level[0] AS dimension, level[1] AS key, currency,
        count(*) AS n, count(cents) AS valued, sum(cents) AS cents
   WITH dimension, key, sum(n) AS n,
-       count(CASE WHEN valued > 0 AND currency IN $rated THEN 1 END) > 0 AS converted,
+       collect(CASE WHEN valued > 0 THEN currency END) AS valued_in,
        collect(CASE WHEN valued > 0 THEN [coalesce(currency, ''), valued, cents] END) AS money
-  UNWIND [[null, n, 0, converted]] + money AS part
+"""
+PER_CASE = (
+    ITEMS_OF_CASE
+    + """
+  UNWIND [[null, n, 0, any(x IN valued_in WHERE x IN $rated)]] + money AS part
   RETURN dimension, key, part[0] AS currency, part[1] AS n, part[2] AS cents,
          part[3] = true AS converted
 }
 RETURN dimension, key, currency, sum(n) AS items, sum(cents) AS cents, count(*) AS cases,
        count(CASE WHEN converted THEN 1 END) AS converted_cases
 """
-
-ASSETS = (
-    CASES
+)
+# A case's own rows of items (its contribution): the currencies its amounts are in instead of
+# whether one of them is in `$rated`, which is decided when the rows are summed and read.
+ITEMS_CONTRIBUTION = (
+    ITEMS_OF_CASE
     + """
+  UNWIND [[null, n, 0, valued_in]] + money AS part
+  RETURN [dimension, key, part[0], part[1], part[2],
+          CASE WHEN part[0] IS NULL THEN part[3] END] AS row
+}
+RETURN collect(row) AS rows
+"""
+)
+
+ASSETS_OF_CASE = (
+    """
 CALL (c) {
   MATCH (c)-[:HAS_ASSET]->(a:Asset)
   WITH a {.type, .value_currency, .value_amount} AS a
@@ -176,12 +223,10 @@ CALL (c) {
     + CENTS
     + """
   UNWIND [['asset_type', type], ['total', 'all']] AS level"""
-    + PER_CASE
 )
 
-OUTCOMES = (
-    CASES
-    + """
+OUTCOMES_OF_CASE = (
+    """
 CALL (c) {
   MATCH (c)-[:HAS_OUTCOME]->(o:Outcome)
   WITH o {.result, .country, .value_currency, .value_amount} AS o
@@ -191,8 +236,10 @@ CALL (c) {
     + CENTS
     + """
   UNWIND [['stage', result], ['country', country], ['total', 'all']] AS level"""
-    + PER_CASE
 )
+
+ASSETS = PERIOD + ASSETS_OF_CASE + PER_CASE
+OUTCOMES = PERIOD + OUTCOMES_OF_CASE + PER_CASE
 
 # Per (case, country) pair of a disseminated case: whether the country received it (a Notice
 # sent or acknowledged reached it), answered it (reported an outcome), after how many days
@@ -202,30 +249,44 @@ CALL (c) {
 # An outcome's country is read from its `country`, the code of the Country that REPORTED it
 # (both are written together): expanding the Outcome's relationships to that Country and
 # checking its label were the costliest steps of this query (PROFILE, bench/README.md).
-ANSWERS = (
-    CASES
-    + """
+ANSWERS_OF_CASE = """
   AND EXISTS { MATCH (c)-[:DISSEMINATED_AS]->(:Notice) }
 CALL (c) {
   CALL (c) {
     MATCH (c)-[:DISSEMINATED_AS]->(n:Notice)
     WITH n, n {.status, .sent_at, .overdue, .due_by} AS p
     WITH n, p.status IN ['sent', 'acknowledged'] AS delivered, p.sent_at AS sent_at,
-         (p.overdue = true OR (p.status = 'sent' AND p.due_by < $now)) AS late
+         p.overdue = true AS flagged, CASE WHEN p.status = 'sent' THEN p.due_by END AS due
     MATCH (n)-[:SENT_TO]->(k:Country)
-    RETURN k.code AS code, CASE WHEN delivered THEN sent_at END AS sent, delivered, late,
-           null AS reported
+    RETURN k.code AS code, CASE WHEN delivered THEN sent_at END AS sent, delivered, flagged,
+           due, null AS reported
     UNION ALL
     MATCH (c)-[:HAS_OUTCOME]->(o:Outcome)
-    RETURN o.country AS code, null AS sent, false AS delivered, false AS late,
+    RETURN o.country AS code, null AS sent, false AS delivered, false AS flagged, null AS due,
            o.reported_on AS reported
   }
   WITH code, min(sent) AS sent, min(reported) AS first,
        count(CASE WHEN delivered THEN 1 END) > 0 AS received,
-       count(CASE WHEN late THEN 1 END) > 0 AS late
+       count(CASE WHEN flagged THEN 1 END) > 0 AS flagged, min(due) AS due
   WITH code, received, received AND first IS NOT NULL AS responded,
        CASE WHEN received THEN duration.inDays(date(sent), first).days END AS days,
-       late AND first IS NULL AS overdue
+       flagged AND first IS NULL AS flagged, CASE WHEN first IS NULL THEN due END AS due
+"""
+
+# Per (case, country) pair of a disseminated case: whether the country received it (a Notice
+# sent or acknowledged reached it), answered it (reported an outcome), after how many days
+# (from the first sending to its first outcome), and whether its answer is overdue (a Notice
+# to it is flagged overdue, or one still `sent` is past due, and the country has not
+# answered). One row per case (`country` null) says whether any of its pairs did so, to count
+# distinct cases.
+# An outcome's country is read from its `country`, the code of the Country that REPORTED it
+# (both are written together): expanding the Outcome's relationships to that Country and
+# checking its label were the costliest steps of this query (PROFILE, bench/README.md).
+ANSWERS = (
+    PERIOD
+    + ANSWERS_OF_CASE
+    + """
+  WITH code, received, responded, days, flagged OR coalesce(due < $now, false) AS overdue
   WHERE received OR overdue
   WITH collect([code, received, responded, days, overdue]) AS pairs
   UNWIND [[null, any(p IN pairs WHERE p[1]), any(p IN pairs WHERE p[2]), null,
@@ -236,6 +297,77 @@ CALL (c) {
 RETURN country, received, responded, days, overdue, count(*) AS pairs
 """
 )
+
+# A case's contribution: its rows of every pass, with what decides overdue answers and
+# convertible amounts kept instead of decided (silver/domain/stats/aggregates.py), for the
+# cases `$ids`. `answers` is null for a case never disseminated. The cases are locked first
+# (all of them, in the order of `$ids`, before anything is read), so that what is read of
+# them is what the last transaction that changed them committed.
+CONTRIBUTIONS = (
+    """
+UNWIND $ids AS id
+OPTIONAL MATCH (c:Case {id: id})
+FOREACH (x IN CASE WHEN c IS NULL THEN [] ELSE [c] END | SET x._lock = true REMOVE x._lock)
+WITH collect(id) AS ids
+UNWIND ids AS id
+CALL (id) {"""
+    + ONE_CASE
+    + CASE_FIGURES_BODY
+    + """}
+CALL (id) {"""
+    + ONE_CASE
+    + ASSETS_OF_CASE
+    + ITEMS_CONTRIBUTION
+    + """}
+WITH id, agencies, crime_types, months_cases, decision_times, months_decisions, reasons,
+     kept_out, rows AS assets
+CALL (id) {"""
+    + ONE_CASE
+    + OUTCOMES_OF_CASE
+    + ITEMS_CONTRIBUTION
+    + """}
+WITH id, agencies, crime_types, months_cases, decision_times, months_decisions, reasons,
+     kept_out, assets, rows AS outcomes
+CALL (id) {
+  CALL (id) {"""
+    + ONE_CASE
+    + ANSWERS_OF_CASE
+    + """
+    WHERE received OR flagged OR due IS NOT NULL
+    RETURN [code, received, responded, days, flagged, due] AS pair
+    }
+    RETURN pair
+  }
+  WITH collect(pair) AS pairs
+  RETURN CASE WHEN EXISTS { MATCH (:Case {id: id})-[:DISSEMINATED_AS]->(:Notice) }
+              THEN pairs END AS answers
+}
+OPTIONAL MATCH (c:Case {id: id})
+RETURN id, c.created_at AS created_at, c.stats AS old,
+       {agencies: agencies, crime_types: crime_types, months_cases: months_cases,
+        decision_times: decision_times, months_decisions: months_decisions,
+        reasons: reasons, kept_out: kept_out} AS case_figures,
+       assets, outcomes, answers
+"""
+)
+
+# The buckets that cover a period: their tokens (a new one each time a bucket is written) and,
+# unless the sums of exactly those tokens are at hand already, their sums.
+BUCKET_TOKENS = """
+UNWIND $cover AS r
+MATCH (b:StatsBucket)
+WHERE b.level = r[0] AND b.first >= r[1] AND b.first <= r[2]
+RETURN b.key AS key, b.token AS token
+"""
+READ_BUCKETS = """
+UNWIND $cover AS r
+MATCH (b:StatsBucket)
+WHERE b.level = r[0] AND b.first >= r[1] AND b.first <= r[2]
+RETURN b.key AS key, b.token AS token, b.rows AS rows
+"""
+
+STATE = "MATCH (s:StatsState {id: 'pilot'}) RETURN s.ready AS ready"
+
 
 PARTICIPANTS = """
 MATCH (k:Country)
@@ -285,10 +417,87 @@ def read_stats(
     now: datetime,
     rated: Sequence[str],
 ) -> StatsRows:
-    """The rows of every section. The four heavy passes run at the same time, each in its own
-    read transaction (retried by the driver on a transient error; reading twice is harmless),
-    so Neo4j works on them in parallel. The price is that they are four snapshots taken
-    milliseconds apart instead of one; for pilot figures that is immaterial."""
+    """The rows of every section: summed from the buckets kept current by the write
+    transactions (graph/repositories/stats_aggregates.py) when the period is whole UTC days
+    and the sums are built, else counted from the graph (`recount`)."""
+    days = whole_days(start, end)
+    if days is not None:
+
+        def work(tx: neo4j.ManagedTransaction) -> Any:
+            figures = read_aggregated(tx, *days)
+            if figures is None:
+                return None
+            repo = StatsRepository(tx)
+            return figures, repo.quota_used(), repo.participants()
+
+        with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+            found = session.execute_read(work)
+        if found is not None:
+            figures, quota_used, participants = found
+            rows = aggregates.to_rows(figures, now, rated)
+            return replace(rows, participants=participants, quota_used=quota_used)
+    return recount(driver, database, start, end, now, rated)
+
+
+def read_aggregated(tx: neo4j.ManagedTransaction, start: date, end: date) -> Figures | None:
+    """The sums of the cases created on the days [start, end], or None while the sums are not
+    built (`StatsState.ready`)."""
+    state = tx.run(STATE).single()
+    if state is None or not state["ready"]:
+        return None
+    cover = [[level, a, b] for level, a, b in aggregates.cover(start, end)]
+    tokens = frozenset((r["key"], r["token"]) for r in tx.run(BUCKET_TOKENS, cover=cover))
+    with _summed_lock:
+        if tokens in _summed:
+            return _summed[tokens]
+    figures: Figures = {}
+    read: set[tuple[str, str | None]] = set()
+    for record in tx.run(READ_BUCKETS, cover=cover):
+        read.add((record["key"], record["token"]))
+        aggregates.merge(figures, json.loads(record["rows"] or "{}"))
+    with _summed_lock:
+        _summed[frozenset(read)] = figures
+        while len(_summed) > SUMMED_KEPT:
+            del _summed[next(iter(_summed))]
+    return figures
+
+
+# The sums of the last periods read, by the tokens of the buckets they were summed from: a
+# bucket gets a new token whenever a write changes it, so an entry is used only while none of
+# its buckets changed (a report read right after the same figures as JSON, a period of past
+# years). Entries are read, never changed (`to_rows` only reads them).
+SUMMED_KEPT = 16
+_summed: dict[frozenset[tuple[str, str | None]], Figures] = {}
+_summed_lock = threading.Lock()
+
+
+def forget_summed() -> None:
+    """Drop the sums kept (for measuring a reading that parses and sums every bucket)."""
+    with _summed_lock:
+        _summed.clear()
+
+
+def whole_days(start: datetime, end: datetime) -> tuple[date, date] | None:
+    """The UTC days [first, last] when the period is exactly those days (from 00:00 to the
+    day's last microsecond, as `silver.services.stats.period_bounds` makes it), else None."""
+    first, last = start.astimezone(UTC), end.astimezone(UTC)
+    if first.time() != time.min or last.time() != time.max:
+        return None
+    return first.date(), last.date()
+
+
+def recount(
+    driver: neo4j.Driver,
+    database: str | None,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    rated: Sequence[str],
+) -> StatsRows:
+    """The rows of every section counted from the graph. The four heavy passes run at the same
+    time, each in its own read transaction (retried by the driver on a transient error; reading
+    twice is harmless), so Neo4j works on them in parallel. The price is that they are four
+    snapshots taken milliseconds apart instead of one; for pilot figures that is immaterial."""
 
     def read(work: Any) -> Any:
         with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:

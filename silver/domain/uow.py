@@ -31,6 +31,7 @@ class AbstractUnitOfWork(abc.ABC):
     migrations: ports.MigrationRepository
     tracing: ports.TracingRepository
     reference: ReferenceRepository
+    stats: ports.StatsAggregateRepository
 
     def __init__(self) -> None:
         self._after_commit: list[Callable[[], None]] = []

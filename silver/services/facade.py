@@ -480,6 +480,10 @@ class Stats:
             suppress_below=settings.suppress_below,
         )
 
+    def rebuild(self, on_progress: Callable[[int], None] | None = None) -> int:
+        """Build the statistics' sums again from the graph; returns the number of cases."""
+        return stats.rebuild_aggregates(self._ctx.uow, on_progress)
+
 
 @retrying_methods
 class Keys:

@@ -6,6 +6,10 @@ by its address alone, name keys, the ISIN no longer linking cases). The keys are
 indexes, so they cannot be rewritten in place: each case's sealed content is opened and its
 projection written anew, one case per transaction, so a crash leaves every case either old or
 new, and a re-run (the migration is recorded only at the end) finishes the job.
+
+`stats-aggregates-1` builds the statistics' sums (silver/services/stats.py
+`rebuild_aggregates`) from the cases already in the graph; until it has run, the statistics
+are counted from the graph.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ from silver.domain import projection
 from silver.domain.uow import AbstractUnitOfWork
 from silver.infra.keys import KeyMaterial
 from silver.services.case_store import load, open_case
+from silver.services.stats import rebuild_aggregates
 
 MATCHING_KEYS = "matching-keys-2"
+STATS_AGGREGATES = "stats-aggregates-1"
 BATCH = 200
 
 
@@ -26,13 +32,16 @@ def run_pending(uow_factory: Callable[[], AbstractUnitOfWork], keys: KeyMaterial
     """Run the migrations not yet recorded; return what ran (and how much it touched)."""
     ran: list[str] = []
     with uow_factory() as uow:
-        if uow.migrations.done(MATCHING_KEYS):
-            return ran
-    count = reproject_cases(uow_factory, keys)
-    with uow_factory() as uow:
-        uow.migrations.record(MATCHING_KEYS, datetime.now(UTC), f"{count} cases re-projected")
-        uow.commit()
-    ran.append(f"{MATCHING_KEYS}: {count} cases re-projected")
+        pending = [m for m in (MATCHING_KEYS, STATS_AGGREGATES) if not uow.migrations.done(m)]
+    for migration in pending:
+        if migration == MATCHING_KEYS:
+            detail = f"{reproject_cases(uow_factory, keys)} cases re-projected"
+        else:
+            detail = f"sums of {rebuild_aggregates(uow_factory)} cases built"
+        with uow_factory() as uow:
+            uow.migrations.record(migration, datetime.now(UTC), detail)
+            uow.commit()
+        ran.append(f"{migration}: {detail}")
     return ran
 
 

@@ -8,8 +8,10 @@ generators differ (known answers for the tests, pilot scale for the bench); the 
 and the Cypher live here once, so the two cannot drift from each other or from the model.
 
 Rows are collected in a `StatsGraph` (nothing personal: the sealed properties are never
-written), then `write` sends one UNWIND per kind of node, in batches. Everything a data set
-wrote is found again by its case id prefix, which `delete` removes.
+written), then `write` sends one UNWIND per kind of node, in batches, then has the statistics'
+sums take the new cases in, as a write transaction of the service would
+(graph/repositories/stats_aggregates.py `refresh_cases`). Everything a data set wrote is found
+again by its case id prefix, which `delete` takes out of the sums and removes.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from typing import Any
 
 import neo4j
 
+from graph.repositories.stats_aggregates import refresh_cases
 from silver.domain.projection import ASSET_LABELS
 
 Row = dict[str, Any]
 BATCH = 5000
+REFRESH_BATCH = 500
 
 # In writing order: a decision, asset, notice or outcome needs its case, an outcome its asset.
 WRITES = {
@@ -53,9 +57,9 @@ WRITES = {
 # Deletes a batch of a data set's cases with everything hanging off them.
 # Deleting an approved case gives its quota slot back, so a benchmark leaves the quota of the
 # database it ran against as it found it.
+BATCH_OF = "MATCH (c:Case) WHERE c.id STARTS WITH $prefix RETURN c.id AS id LIMIT $limit"
 DELETE = """
-MATCH (c:Case) WHERE c.id STARTS WITH $prefix
-WITH c LIMIT $limit
+MATCH (c:Case) WHERE c.id IN $ids
 OPTIONAL MATCH (c)-[:HAS_DECISION|HAS_ASSET|DISSEMINATED_AS|HAS_OUTCOME]->(n)
 WITH c, collect(n) AS nodes, c.approved_at IS NOT NULL AS approved
 FOREACH (n IN nodes | DETACH DELETE n)
@@ -263,14 +267,29 @@ def write(
     # record of the quota used).
     approved = sum(1 for case in graph.rows["cases"] if case.get("approved_at") is not None)
     driver.execute_query(TAKE_QUOTA, n=approved, database_=database)
+    ids = [case["id"] for case in graph.rows["cases"]]
+    with driver.session(database=database) as session:
+        for start in range(0, len(ids), REFRESH_BATCH):
+            batch = ids[start : start + REFRESH_BATCH]
+            session.execute_write(lambda tx, batch=batch: refresh_cases(tx, batch))
+    if on_written is not None:
+        on_written("statistics' sums of cases", len(ids))
 
 
 def delete(driver: neo4j.Driver, database: str | None, prefix: str, limit: int = 200) -> None:
-    """Every case whose id starts with `prefix`, with its nodes, `limit` cases per transaction."""
-    while True:
-        records, _, _ = driver.execute_query(DELETE, prefix=prefix, limit=limit, database_=database)
-        if not records or records[0]["n"] == 0:
-            return
+    """Every case whose id starts with `prefix`, with its nodes, `limit` cases per transaction,
+    taken out of the statistics' sums first."""
+
+    def delete_batch(tx: neo4j.ManagedTransaction) -> int:
+        ids = [r["id"] for r in tx.run(BATCH_OF, prefix=prefix, limit=limit)]
+        if ids:
+            refresh_cases(tx, ids, forget=True)
+            tx.run(DELETE, ids=ids).consume()
+        return len(ids)
+
+    with driver.session(database=database) as session:
+        while session.execute_write(delete_batch):
+            pass
 
 
 def recipients(driver: neo4j.Driver, database: str | None) -> list[str]:
