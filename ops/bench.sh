@@ -25,14 +25,14 @@ PY=.venv/bin/python
 ORDER=(screening stats intake dissemination reference trace write_profile profile_read load fuzz)
 declare -A SMALL=(
   [screening]="--reps 100 --warmup 10 --seed 1"
-  [stats]="--cases 1000 --outcomes 10000 --repeat 3 --seed 1"
+  [stats]="--cases 500 --outcomes 5000 --repeat 3 --seed 1"
   [intake]="--cases 40 --concurrency 4 --warmup 3 --seed 1"
   [dissemination]="--cases 10 --countries 3 --seed 1"
   [reference]="--scale 0.002 --keep --seed 1"
   [trace]="--traces 10 --depth 6 --seed 1"
   [write_profile]="--cases 20 --seed 1"
   [profile_read]="--reps 30 --top 15"
-  [load]="--duration 6 --users 8 --cases 8 --seed 1"
+  [load]="--duration 5 --users 8 --cases 6 --seed 1"
   [fuzz]="--requests 100 --examples 1 --scenarios 2 --steps 4 --seed 1"
 )
 # Modules of bench/ that are not benchmarks: the shared helpers and the locust user classes
