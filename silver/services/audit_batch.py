@@ -87,16 +87,22 @@ _BESIDE = ThreadPoolExecutor(max_workers=16, thread_name_prefix="audit-beside")
 
 
 @contextmanager
-def beside(record: Callable[[AuditEvent], None] | None, event: AuditEvent) -> Iterator[None]:
-    """Appends `event` with `record` in another thread while the block runs, and leaves the
-    block only once the event is committed: a read whose access was checked is audited at the
-    same time as its (slower) query runs, instead of after it, and is still answered only
-    once audited. If the append fails, that error is raised (the caller answers nothing); an
-    error of the block is raised after the append has finished either way, so a read that was
-    asked for and allowed is in the chain even when its query failed. Without `record` the
-    block just runs (the caller appends in its own transaction)."""
+def beside(
+    uow: AbstractUnitOfWork, record: Callable[[AuditEvent], None] | None, event: AuditEvent
+) -> Iterator[None]:
+    """A read's audit event around the read's query (the block), inside the read's open unit
+    of work `uow`. With `record` the event is appended in another thread while the block runs,
+    and the block is left only once the event is committed: a read whose access was checked
+    is audited at the same time as its (slower) query runs, instead of after it, and is still
+    answered only once audited. If the append fails, that error is raised (the caller answers
+    nothing); an error of the block is raised after the append has finished either way, so a
+    read that was asked for and allowed is in the chain even when its query failed. Without
+    `record` the event is appended in `uow` and committed after the block (an error of the
+    block rolls both back)."""
     if record is None:
         yield
+        uow.audit.append(event)
+        uow.commit()
         return
     pending = _BESIDE.submit(record, event)
     try:

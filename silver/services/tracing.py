@@ -72,11 +72,8 @@ def matches(
             detail={"view": "matches"},
         )
         # The read is audited while the query runs (see audit_batch.beside).
-        with beside(record, event):
+        with beside(uow, record, event):
             rows = uow.tracing.matches(case_id)
-        if record is None:
-            uow.audit.append(event)
-            uow.commit()
     items = _by_uid(case)
     best: dict[tuple[Any, ...], dict[str, Any]] = {}
     for r in rows:
@@ -168,7 +165,7 @@ def trace(
         )
         # The read is audited while the traversal runs (see audit_batch.beside): its commit
         # costs about what an ordinary trace does, and one after the other they cost twice.
-        with beside(record, event):
+        with beside(uow, record, event):
             rows = uow.tracing.trace(
                 case_id=case_id,
                 start_uid=start_uid,
@@ -187,9 +184,6 @@ def trace(
                 if (other := n.get("case_id")) and other != case_id
             }
             cases = uow.tracing.cases(sorted(others)) if others else {}
-        if record is None:
-            uow.audit.append(event)
-            uow.commit()
     render = _Renderer(case, items, cases)
     reached = [render.reached(r, fanout) for r in rows[:cap]]
     return {

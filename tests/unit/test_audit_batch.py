@@ -111,7 +111,7 @@ def test_beside_appends_while_the_block_runs_and_returns_only_once_committed() -
     finished = threading.Event()
 
     def read() -> None:
-        with beside(record, event(1)):
+        with beside(FakeUnitOfWork(FakeStore()), record, event(1)):
             # The append has started before the block's own work is done.
             assert appending.wait(10)
         finished.set()
@@ -131,7 +131,7 @@ def test_beside_raises_a_failed_append_and_audits_a_read_whose_query_failed() ->
         raise OSError("disk full")
 
     try:
-        with beside(failing, event(1)):
+        with beside(FakeUnitOfWork(FakeStore()), failing, event(1)):
             pass
     except OSError as exc:
         assert str(exc) == "disk full"
@@ -140,11 +140,22 @@ def test_beside_raises_a_failed_append_and_audits_a_read_whose_query_failed() ->
 
     committed: list[AuditEvent] = []
     try:
-        with beside(committed.append, event(2)):
+        with beside(FakeUnitOfWork(FakeStore()), committed.append, event(2)):
             raise LookupError("the query failed")
     except LookupError:
         pass
     assert committed == [event(2)]
-    # Without a recorder the block just runs (its caller appends in its own transaction).
-    with beside(None, event(3)):
+
+
+def test_beside_without_a_recorder_appends_in_the_reads_own_transaction_after_the_block() -> None:
+    store = FakeStore()
+    with FakeUnitOfWork(store) as uow, beside(uow, None, event(3)):
+        assert store.audit == []  # nothing appended before the query has run
+    assert [s.event for s in store.audit] == [event(3)]
+    # A query that fails leaves nothing: the event was never appended, nothing committed.
+    try:
+        with FakeUnitOfWork(store) as uow, beside(uow, None, event(4)):
+            raise LookupError("the query failed")
+    except LookupError:
         pass
+    assert [s.event for s in store.audit] == [event(3)]
