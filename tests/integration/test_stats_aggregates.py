@@ -35,24 +35,9 @@ from silver.services.stats import period_bounds
 from tests.integration.conftest import PASSWORD, Login
 from tests.integration.test_decisions_api import THIRD_PARTY
 from tests.integration.test_dissemination import run_jobs
+from tests.integration.test_stats_api import free_year
 from tests.support import stats_graph
 from tests.support.cases import case_body
-
-
-def free_year(svc: Services) -> int:
-    """A year with no case in it or in the years beside it."""
-    rng = random.Random()
-    while True:
-        year = rng.randint(1100, 1899)
-        records, _, _ = svc.driver.execute_query(
-            "MATCH (c:Case) WHERE c.created_at >= $start AND c.created_at < $end "
-            "RETURN count(c) AS n",
-            start=datetime(year - 1, 1, 1, tzinfo=UTC),
-            end=datetime(year + 2, 1, 1, tzinfo=UTC),
-            database_=svc.settings.neo4j_database,
-        )
-        if records[0]["n"] == 0:
-            return year
 
 
 def normalised(rows: StatsRows) -> dict[str, dict[tuple[Any, ...], tuple[Any, ...]]]:
@@ -161,7 +146,7 @@ def test_the_sums_equal_the_recount_through_a_case_lifecycle(
     monkeypatch.setenv("SILVER_TRANSPORT", "outbox")
     user, cw = caseworker
     first, second = login("screener"), login("screener")
-    year = free_year(svc)
+    year = free_year(svc, random.Random())
     moments = [
         datetime(year, 1, 5, 8, 0, tzinfo=UTC),
         datetime(year, 3, 9, 23, 59, 59, tzinfo=UTC),
@@ -266,7 +251,7 @@ def test_concurrent_writers_keep_the_sums_exact(
     """Threads create and submit cases of one year at once: every transaction moves the year's
     buckets (eight shards between them), so they meet on the buckets' locks."""
     user, _cw = caseworker
-    year = free_year(svc)
+    year = free_year(svc, random.Random())
     rng = random.Random()
     errors: list[BaseException] = []
 
@@ -306,7 +291,7 @@ def test_concurrent_writers_keep_the_sums_exact(
 def test_the_bench_writer_and_rebuild_give_the_recount(svc: Services) -> None:
     """Cases written with raw Cypher (tests/support/stats_graph.py) are summed by the writer;
     a rebuild from the graph gives the same sums, and deleting them takes them out again."""
-    year = free_year(svc)
+    year = free_year(svc, random.Random())
     prefix = f"agg-test-{uuid.uuid4().hex[:10]}-"
     graph = stats_graph.StatsGraph()
     countries = stats_graph.recipients(svc.driver, svc.settings.neo4j_database)[:3]
