@@ -314,10 +314,12 @@ def _tell_recipients(
     reason: str,
     now: datetime,
     ttl_days: int,
+    enqueue: Enqueue,
     delivered_only: bool = False,
-) -> list[NoticeDraft]:
-    """Record one signed correction for each recipient whose message carried the subject; the
-    message is built, signed and sealed now, so every attempt sends the same bytes.
+) -> list[str]:
+    """Record one signed correction for each recipient whose message carried the subject, to be
+    sent (`enqueue`) once the transaction has committed; the message is built, signed and
+    sealed now, so every attempt sends the same bytes. Returns the recipients told.
 
     A recipient whose message is built but not delivered yet (a retry pending) is told too,
     since those bytes still go; one whose message is not built yet gets the corrected case.
@@ -380,7 +382,9 @@ def _tell_recipients(
         )
     if drafts:
         uow.disseminations.add_corrections(case.id, drafts)
-    return drafts
+        ids = [str(d["props"]["id"]) for d in drafts]
+        uow.after_commit(lambda: enqueue(ids))
+    return [str(d["props"]["recipient"]) for d in drafts]
 
 
 def rectify(
@@ -412,7 +416,7 @@ def rectify(
         done = privacy.rectify(case.body, raw.get("subject"), raw.get("changes"))
         subject_key = str(done.subject["key"])
         _store_body(uow, row, case, done.body, keys, now)
-        drafts = _tell_recipients(
+        recipients = _tell_recipients(
             uow,
             row,
             case,
@@ -424,6 +428,7 @@ def rectify(
             reason=reason,
             now=now,
             ttl_days=ttl_days,
+            enqueue=enqueue,
         )
         uow.audit.append(
             AuditEvent(
@@ -443,13 +448,10 @@ def rectify(
                         json.dumps(done.previous, sort_keys=True),
                     ),
                     "reason": seal_text(row, keys, f"rectification:{correction_id}/reason", reason),
-                    "recipients": [d["props"]["recipient"] for d in drafts],
+                    "recipients": recipients,
                 },
             )
         )
-        ids = [str(d["props"]["id"]) for d in drafts]
-        if ids:
-            uow.after_commit(lambda: enqueue(ids))
         uow.commit()
     return Correction(
         correction_id,
@@ -457,7 +459,7 @@ def rectify(
         privacy.RECTIFICATION,
         subject_key,
         done.fields,
-        [str(d["props"]["recipient"]) for d in drafts],
+        recipients,
     )
 
 
@@ -502,7 +504,7 @@ def erase(
                 }
             )
         _store_body(uow, row, case, done.body, keys, now, extra)
-        drafts = _tell_recipients(
+        recipients = _tell_recipients(
             uow,
             row,
             case,
@@ -514,6 +516,7 @@ def erase(
             reason=reason,
             now=now,
             ttl_days=ttl_days,
+            enqueue=enqueue,
             delivered_only=closed,
         )
         uow.audit.append(
@@ -528,13 +531,10 @@ def erase(
                     "version": case.version,
                     "case_closed": closed,
                     "reason": seal_text(row, keys, f"erasure:{correction_id}/reason", reason),
-                    "recipients": [d["props"]["recipient"] for d in drafts],
+                    "recipients": recipients,
                 },
             )
         )
-        ids = [str(d["props"]["id"]) for d in drafts]
-        if ids:
-            uow.after_commit(lambda: enqueue(ids))
         uow.commit()
     return Correction(
         correction_id,
@@ -542,7 +542,7 @@ def erase(
         privacy.ERASURE,
         subject_key,
         [],
-        [str(d["props"]["recipient"]) for d in drafts],
+        recipients,
         closed,
     )
 
